@@ -1,0 +1,1 @@
+"""ali-cancel: advice for leaving an AliExpress order, from a decision tree built on a guide."""

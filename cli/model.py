@@ -1,0 +1,249 @@
+"""The rule tree as frozen dataclasses, and its plain-data form for the compiled cache; no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Union
+
+#: The actions the contract knows; a rule file may use no other.
+ACTIONS = (
+    "cancel-order",
+    "request-cancellation",
+    "contact-seller",
+    "open-dispute",
+    "wait",
+    "place-order-again",
+    "verify-payment",
+    "contact-support",
+)
+
+#: The message drafts a `contact-seller` outcome may offer.
+MESSAGE_KINDS = ("urge-shipping", "return-request", "shipment-cancelled", "follow-up")
+
+#: The moments `advise` takes as options; a deadline counts from one of them.
+MOMENTS = ("requested-at", "cancelled-at", "ship-by")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer to a question: its value (the flag's value) and the label a person reads."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A fact the tree may need, asked with a text, a one-line help and labelled choices."""
+
+    id: str
+    text: str
+    help: str
+    choices: tuple[Choice, ...]
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+    def label(self, value: str) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return value
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A step of the tree that needs one fact and branches on its value."""
+
+    id: str
+    fact: str
+    answers: tuple[tuple[str, str], ...]  # (value, next node id), in the question's order
+
+    def next_for(self, value: str) -> str | None:
+        for answer, target in self.answers:
+            if answer == value:
+                return target
+        return None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A step that branches on the clock: has a deadline passed (unknown counts as not)."""
+
+    id: str
+    deadline: str
+    passed: str
+    otherwise: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note of an outcome, shown only when every fact it names was answered with one of its values."""
+
+    text: str
+    when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def applies(self, answers: dict[str, str]) -> bool:
+        return all(answers.get(fact) in values for fact, values in self.when)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    action: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A leaf of the tree: the one recommended action and everything a buyer needs to carry it out."""
+
+    id: str
+    action: str
+    title: str
+    steps: tuple[str, ...]
+    notes: tuple[Note, ...]
+    alternatives: tuple[Alternative, ...]
+    sources: tuple[str, ...]
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A moment given as an option, plus a fixed span: hours or working days (Monday to Friday)."""
+
+    id: str
+    label: str
+    moment: str
+    hours: int = 0
+    working_days: int = 0
+
+    def span(self) -> str:
+        """The span in words, as the rule texts quote it ("72 hours", "7 working days")."""
+        if self.working_days:
+            unit = "working day" if self.working_days == 1 else "working days"
+            return f"{self.working_days} {unit}"
+        unit = "hour" if self.hours == 1 else "hours"
+        return f"{self.hours} {unit}"
+
+
+Node = Union[Ask, Check, Outcome]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A whole, validated rule file."""
+
+    title: str
+    start: str
+    actions: tuple[tuple[str, str], ...]  # (action id, title)
+    questions: tuple[Question, ...]
+    deadlines: tuple[Deadline, ...]
+    steps: tuple[Ask | Check, ...]
+    outcomes: tuple[Outcome, ...]
+
+    @cached_property
+    def _questions(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+    @cached_property
+    def _nodes(self) -> dict[str, Node]:
+        return {node.id: node for node in (*self.steps, *self.outcomes)}
+
+    def question(self, fact: str) -> Question:
+        return self._questions[fact]
+
+    def node(self, node_id: str) -> Node:
+        return self._nodes[node_id]
+
+    def action_title(self, action: str) -> str:
+        return dict(self.actions).get(action, action)
+
+    def deadline(self, deadline_id: str) -> Deadline:
+        for deadline in self.deadlines:
+            if deadline.id == deadline_id:
+                return deadline
+        raise KeyError(deadline_id)
+
+
+# The compiled cache stores a RuleSet as JSON-able plain data; these two functions are inverses.
+
+
+def to_plain(rules: RuleSet) -> dict[str, Any]:
+    def step(node: Ask | Check) -> dict[str, Any]:
+        if isinstance(node, Ask):
+            return {"id": node.id, "ask": node.fact, "answers": [list(a) for a in node.answers]}
+        return {"id": node.id, "check": node.deadline, "passed": node.passed, "otherwise": node.otherwise}
+
+    return {
+        "title": rules.title,
+        "start": rules.start,
+        "actions": [list(a) for a in rules.actions],
+        "questions": [
+            {"id": q.id, "text": q.text, "help": q.help, "choices": [[c.value, c.label] for c in q.choices]}
+            for q in rules.questions
+        ],
+        "deadlines": [
+            {"id": d.id, "label": d.label, "moment": d.moment, "hours": d.hours, "working_days": d.working_days}
+            for d in rules.deadlines
+        ],
+        "steps": [step(node) for node in rules.steps],
+        "outcomes": [
+            {
+                "id": o.id,
+                "action": o.action,
+                "title": o.title,
+                "steps": list(o.steps),
+                "notes": [[n.text, [[f, list(v)] for f, v in n.when]] for n in o.notes],
+                "alternatives": [[a.action, a.why] for a in o.alternatives],
+                "sources": list(o.sources),
+                "message": o.message,
+            }
+            for o in rules.outcomes
+        ],
+    }
+
+
+def from_plain(data: dict[str, Any]) -> RuleSet:
+    """Rebuild a RuleSet; raises (KeyError, TypeError, ValueError) on data of the wrong shape."""
+
+    def step(item: dict[str, Any]) -> Ask | Check:
+        if "ask" in item:
+            return Ask(str(item["id"]), str(item["ask"]), tuple((str(v), str(t)) for v, t in item["answers"]))
+        return Check(str(item["id"]), str(item["check"]), str(item["passed"]), str(item["otherwise"]))
+
+    return RuleSet(
+        title=str(data["title"]),
+        start=str(data["start"]),
+        actions=tuple((str(a), str(t)) for a, t in data["actions"]),
+        questions=tuple(
+            Question(
+                str(q["id"]),
+                str(q["text"]),
+                str(q["help"]),
+                tuple(Choice(str(v), str(label)) for v, label in q["choices"]),
+            )
+            for q in data["questions"]
+        ),
+        deadlines=tuple(
+            Deadline(str(d["id"]), str(d["label"]), str(d["moment"]), int(d["hours"]), int(d["working_days"]))
+            for d in data["deadlines"]
+        ),
+        steps=tuple(step(item) for item in data["steps"]),
+        outcomes=tuple(
+            Outcome(
+                id=str(o["id"]),
+                action=str(o["action"]),
+                title=str(o["title"]),
+                steps=tuple(str(s) for s in o["steps"]),
+                notes=tuple(
+                    Note(str(text), tuple((str(f), tuple(str(v) for v in vs)) for f, vs in when))
+                    for text, when in o["notes"]
+                ),
+                alternatives=tuple(Alternative(str(a), str(w)) for a, w in o["alternatives"]),
+                sources=tuple(str(s) for s in o["sources"]),
+                message=None if o["message"] is None else str(o["message"]),
+            )
+            for o in data["outcomes"]
+        ),
+    )

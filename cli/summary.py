@@ -1,0 +1,74 @@
+"""A rule set as a count of paths and as a Rich tree for the terminal (returned, never printed)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from rich.tree import Tree
+
+from .model import Ask, Check, Outcome, RuleSet
+
+
+def count_paths(rules: RuleSet) -> int:
+    """How many distinct ways lead from the start to an outcome (each check counts both ways)."""
+    counts: dict[str, int] = {}
+    stack = [rules.start]
+    while stack:
+        node_id = stack[-1]
+        if node_id in counts:
+            stack.pop()
+            continue
+        node = rules.node(node_id)
+        if isinstance(node, Outcome):
+            counts[node_id] = 1
+            stack.pop()
+            continue
+        targets = [t for _, t in node.answers] if isinstance(node, Ask) else [node.passed, node.otherwise]
+        todo = [t for t in targets if t not in counts]
+        if todo:
+            stack.extend(todo)
+            continue
+        counts[node_id] = sum(counts[t] for t in targets)
+        stack.pop()
+    return counts[rules.start]
+
+
+def _outcome_label(rules: RuleSet, outcome: Outcome, arrow: str) -> Text:
+    label = Text(f"{arrow} ")
+    label.append(rules.action_title(outcome.action), style="bold green")
+    label.append(f" [{outcome.id}]", style="dim")
+    return label
+
+
+def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
+    """Questions, their labelled choices, and what each leads to; a step drawn once is referred to."""
+    arrow = "→" if unicode else "->"
+    guide = "tree" if unicode else "ascii"
+    root = Tree(Text(rules.title, style="bold"), guide_style="dim")
+    drawn: set[str] = set()
+    # iterative, so that a very deep rule file cannot exhaust Python's recursion limit
+    stack: list[tuple[Tree, str]] = [(root, rules.start)]
+    while stack:
+        parent, node_id = stack.pop()
+        node = rules.node(node_id)
+        if isinstance(node, Outcome):
+            parent.add(_outcome_label(rules, node, arrow))
+            continue
+        if node_id in drawn:
+            parent.add(Text(f"{arrow} same as step {node_id} above", style="dim italic"))
+            continue
+        drawn.add(node_id)
+        if isinstance(node, Check):
+            branch = parent.add(Text(f"{rules.deadline(node.deadline).label}? [{node_id}]", style="bold magenta"))
+            for label, target in reversed((("passed", node.passed), ("not passed or unknown", node.otherwise))):
+                stack.append((branch.add(Text(label, style="italic")), target))
+            continue
+        question = rules.question(node.fact)
+        heading = Text(question.text, style="bold cyan")
+        heading.append(f" [--{question.id}]", style="dim")
+        branch = parent.add(heading)
+        for value, target in reversed(node.answers):
+            choice = Text(question.label(value))
+            choice.append(f" ({value})", style="dim")
+            stack.append((branch.add(choice), target))
+    del guide
+    return root

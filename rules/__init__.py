@@ -1,0 +1,1 @@
+"""The built-in decision tree, shipped as package data."""
