@@ -53,6 +53,14 @@ def _say(message: str, hint: str | None = None) -> None:
         pass
 
 
+def _say_lines(lines: list[str]) -> None:
+    try:
+        sys.stderr.write("".join(f"{line}\n" for line in lines))
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def _silence_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null so the interpreter's last flush is quiet."""
     try:
@@ -86,8 +94,8 @@ class AliCancelGroup(TyperGroup):
             sys.stdout.flush()
         except AppError as error:
             if isinstance(error, RuleFileError):
-                for problem in error.problems:
-                    _say(str(problem))
+                # PATH:LINE:COLUMN: message, unprefixed, so that editors and grep can jump to it
+                _say_lines([str(problem) for problem in error.problems])
             else:
                 _say(error.message, error.hint)
             code = error.exit_code
@@ -392,12 +400,12 @@ def _missing(rule_set: RuleSet, needed: Needed, given: dict[str, str]) -> UsageE
     import shlex
 
     missing = needed.missing()
-    described = "; ".join(_flag_for(f, rule_set.question(f).values()) for f in missing)
-    first = rule_set.question(needed.fact)
-    message = (
-        f"answers missing and no terminal to ask them: {described} "
-        f"(needed now: {needed.fact}, {first.text!r}; the others depending on the answers)"
-    )
+    now, later = missing[0], missing[1:]
+    message = f"missing answers and no terminal to ask: {_flag_for(now, rule_set.question(now).values())}"
+    if later:
+        message += ", then, depending on the answers: " + ", ".join(
+            _flag_for(f, rule_set.question(f).values()) for f in later
+        )
     words = [PROG, "advise"]
     for fact, value in given.items():
         words += [f"--{fact}", value] if fact in FACTS else ["--answer", f"{fact}={value}"]

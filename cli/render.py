@@ -134,7 +134,7 @@ def message_view(message: str) -> RenderableType:
     return Group(
         Text(""),
         Rule(Text("Message to the seller: copy from here", style="bold"), align="left", style="dim"),
-        Text(message),
+        Text(message, no_wrap=True, overflow="ignore"),  # the terminal wraps it; copies stay whole
         Rule(style="dim"),
     )
 
