@@ -99,11 +99,17 @@ class AliCancelGroup(TyperGroup):
             else:
                 _say(error.message, error.hint)
             code = error.exit_code
+        except _click.exceptions.NoArgsIsHelpError:
+            code = 2  # the help was shown already
+
         except _click.exceptions.UsageError as error:
             where = error.ctx.command_path if error.ctx is not None else PROG
             _say(f"{error.format_message()} (see '{where} --help')")
             code = 2
-        except _click.exceptions.Abort:
+        except _click.exceptions.ClickException as error:
+            _say(error.format_message())
+            code = error.exit_code
+        except typer.Abort:
             _say("stopped: nothing was changed.")
             code = 130
         except KeyboardInterrupt:

@@ -42,7 +42,6 @@ def _outcome_label(rules: RuleSet, outcome: Outcome, arrow: str) -> Text:
 def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
     """Questions, their labelled choices, and what each leads to; a step drawn once is referred to."""
     arrow = "→" if unicode else "->"
-    guide = "tree" if unicode else "ascii"
     root = Tree(Text(rules.title, style="bold"), guide_style="dim")
     drawn: set[str] = set()
     # iterative, so that a very deep rule file cannot exhaust Python's recursion limit
@@ -59,16 +58,18 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
         drawn.add(node_id)
         if isinstance(node, Check):
             branch = parent.add(Text(f"{rules.deadline(node.deadline).label}? [{node_id}]", style="bold magenta"))
-            for label, target in reversed((("passed", node.passed), ("not passed or unknown", node.otherwise))):
-                stack.append((branch.add(Text(label, style="italic")), target))
+            pairs = [(Text(label, style="italic"), target)
+                     for label, target in (("passed", node.passed), ("not passed or unknown", node.otherwise))]
+            stack.extend(reversed([(branch.add(label), target) for label, target in pairs]))
             continue
         question = rules.question(node.fact)
         heading = Text(question.text, style="bold cyan")
         heading.append(f" [--{question.id}]", style="dim")
         branch = parent.add(heading)
-        for value, target in reversed(node.answers):
+        children = []
+        for value, target in node.answers:
             choice = Text(question.label(value))
             choice.append(f" ({value})", style="dim")
-            stack.append((branch.add(choice), target))
-    del guide
+            children.append((branch.add(choice), target))
+        stack.extend(reversed(children))  # popped in the order they are drawn
     return root

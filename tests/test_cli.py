@@ -1,0 +1,225 @@
+"""The command line in-process (CliRunner): exit codes, one-line errors, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from ali_cancel.app import FACTS, app
+
+from .conftest import ROOT
+from .test_loader import SMALL
+
+ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TZ": "UTC", "ALI_CANCEL_CACHE_DIR": ""}
+UNPAID = ["advise", "--payment", "unpaid", "--no-input"]
+CONTACT = ["advise", "--payment", "paid", "--closed", "no", "--shipping", "not-shipped", "--cancel-request",
+           "none", "--coupon", "platform", "--seller-asked", "no", "--want", "item", "--no-input"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(app, list(args), env={**ENV, **(env or {})})
+
+
+def assert_one_line_error(result: Result, code: int, *needles: str) -> None:
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines and lines[0].startswith("ali-cancel: ")
+    assert len(lines) <= 2 and (len(lines) == 1 or lines[1].startswith("try: "))
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+def test_one_shot_advice_in_plain_text() -> None:
+    result = run(*UNPAID)
+    assert result.exit_code == 0
+    assert "Cancel the order" in result.stdout
+    assert "1. Sign in to AliExpress" in result.stdout
+    assert "\x1b[" not in result.stdout  # no colour codes off a terminal
+    assert "Sources: Scenario 1: Order Not Paid or Payment Not Verified" in result.stdout
+
+
+def test_json_is_exactly_the_contracts_object() -> None:
+    result = run(*CONTACT, "--json", "--order", "8123")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert list(data) == ["action", "alternatives", "notes", "deadlines", "message", "path", "ignored", "sources"]
+    assert list(data["action"]) == ["id", "title", "steps"]
+    assert data["action"]["id"] == "contact-seller"
+    assert all(list(a) == ["id", "title", "why"] for a in data["alternatives"])
+    assert "8123" in data["message"] and "screenshot" in data["message"]
+    assert data["path"][0] == {"question": "payment", "answer": "paid"}
+    assert data["ignored"] == []
+    assert data["deadlines"] == []
+    assert result.stderr == ""
+
+
+def test_json_message_is_null_unless_contacting_the_seller() -> None:
+    data = json.loads(run(*UNPAID, "--json").stdout)
+    assert data["message"] is None
+
+
+def test_json_deadlines_and_ignored() -> None:
+    result = run(*UNPAID, "--json", "--coupon", "none", "--requested-at", "2026-11-20T10:00:00+08:00",
+                 "--now", "2026-11-24T00:00Z")
+    data = json.loads(result.stdout)
+    assert data["ignored"] == ["coupon"]
+    assert data["deadlines"] == [{"id": "seller-response-due", "at": "2026-11-23T10:00:00+08:00", "passed": True}]
+
+
+def test_human_output_has_a_timeline_and_the_message() -> None:
+    result = run(*CONTACT, "--order", "8123", "--ship-by", "2026-12-01T12:00Z", "--now", "2026-11-30T09:00Z")
+    assert result.exit_code == 0
+    assert "Seller must ship by" in result.stdout and "in 1 day 3 hours" in result.stdout
+    assert "Message to the seller" in result.stdout and "My order 8123" in result.stdout
+
+
+def test_readable_at_60_columns() -> None:
+    result = run(*CONTACT, env={"COLUMNS": "60"})
+    assert result.exit_code == 0
+    panel = [line for line in result.stdout.splitlines() if line.startswith(("│", "╭", "╰"))]
+    assert panel and all(len(line) <= 60 for line in panel)
+
+
+def test_missing_answers_name_every_flag_with_values_and_a_command() -> None:
+    result = run("advise", "--payment", "paid", "--closed", "no", "--shipping", "shipped", "--no-input")
+    assert_one_line_error(result, 2, "--want refund|item", "--seller-reply", "--protection plenty-left|running-out")
+    assert "try: ali-cancel advise --payment paid --closed no --shipping shipped --want <refund|item>" in result.stderr
+
+
+def test_no_arguments_without_a_terminal_is_advise_without_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.argv", ["ali-cancel"])  # CliRunner hands an empty argument list on as None
+    result = run()
+    assert_one_line_error(result, 2, "--payment unpaid|verifying|paid")
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["advise", "--payment", "later"], ["--payment", "unpaid, verifying, paid"]),
+        (["advise", "--colour", "red"], ["No such option: --colour"]),
+        (["advise", "--payment"], ["--payment"]),
+        (["advise", "--payment", "unpaid", "--requested-at", "yesterday"], ["--requested-at", "2026-11-20T10:00"]),
+        (["advise", "--payment", "unpaid", "--now", "2026-02-30"], ["--now", "not a real date"]),
+        (["advise", "--payment", "unpaid", "--order", "12 34"], ["--order", "digits only"]),
+        (["advise", "--payment", "unpaid", "--order", "[red]1"], ["'[red]1'"]),
+        (["advise", "--payment", "unpaid", "--order", "\x1b[31m1"], ["\\x1b[31m1"]),
+        (["advise", "--payment", "unpaid", "--order", ""], ["--order"]),
+        (["advise", "--answer", "payment"], ["--answer takes ID=VALUE"]),
+        (["advise", "--answer", "colour=red"], ["no question 'colour'"]),
+        (["advise", "--payment", "paid", "--answer", "payment=unpaid"], ["answered twice"]),
+        (["message", "rant", "--order", "1"], ["unknown message kind"]),
+        (["message", "follow-up"], ["--order"]),
+        (["message", "follow-up", "--order", "abc"], ["digits only"]),
+        (["rules", "graph", "--format", "png"], ["mermaid or dot"]),
+        (["nonsense"], ["No such command"]),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], needles: list[str]) -> None:
+    assert_one_line_error(run(*args), 2, *needles)
+
+
+def test_escape_sequences_in_an_order_number_are_never_echoed_raw() -> None:
+    result = run("advise", "--payment", "unpaid", "--order", "\x1b]0;pwned\x07")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr
+
+
+def test_message_command_prints_a_draft_to_paste() -> None:
+    result = run("message", "urge-shipping", "--order", "8123456789")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Hello,")
+    assert "8123456789" in result.stdout and "screenshot" in result.stdout
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert re.fullmatch(r"ali-cancel \d+\.\d+\.\d+\n", result.stdout)
+
+
+def test_help_lists_every_fact_flag_with_its_values() -> None:
+    result = run("advise", "--help", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for fact, values in FACTS.items():
+        assert f"--{fact}" in result.stdout
+        assert "|".join(values) in result.stdout
+
+
+def test_a_broken_rule_file_exits_3_with_located_lines(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.replace('title: "Small"', "title: yes").replace('action: "wait"', 'action: "panic"'))
+    for args in (["rules", "validate", str(bad)], ["advise", "--rules", str(bad), "--no-input"]):
+        result = run(*args)
+        assert result.exit_code == 3
+        lines = result.stderr.splitlines()
+        assert [line.split(":")[:2] for line in lines] == [[str(bad), "1"], [str(bad), "18"]]
+        assert "Traceback" not in result.stderr
+
+
+def test_rules_from_the_environment(tmp_path: Path) -> None:
+    small = tmp_path / "small.yaml"
+    small.write_text(SMALL)
+    result = run("advise", "--answer", "colour=red", "--json", env={"ALI_CANCEL_RULES": str(small)})
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["path"] == [{"question": "colour", "answer": "red"}]
+
+
+def test_custom_questions_missing_are_named_as_answer_flags(tmp_path: Path) -> None:
+    small = tmp_path / "small.yaml"
+    small.write_text(SMALL)
+    result = run("advise", "--rules", str(small), "--no-input")
+    assert_one_line_error(result, 2, "--answer colour=red|blue")
+
+
+def test_validate_the_builtin_rules() -> None:
+    result = run("rules", "validate")
+    assert result.exit_code == 0
+    assert re.search(r": ok: 9 questions, \d+ steps, 23 outcomes, \d+ distinct paths", result.stdout)
+
+
+def test_rules_show_draws_questions_choices_and_actions() -> None:
+    result = run("rules", "show")
+    assert result.exit_code == 0
+    assert "Where does the payment stand? [--payment]" in result.stdout
+    assert "I have not paid yet (unpaid)" in result.stdout
+    assert "Cancel the order [cancel-unpaid]" in result.stdout
+
+
+def test_markup_in_rule_files_is_shown_as_written(tmp_path: Path) -> None:
+    marked = tmp_path / "marked.yaml"
+    marked.write_text(SMALL.replace('"Wait a bit."', '"[bold red]Wait[/] a [link=x]bit[/link]."'))
+    result = run("advise", "--rules", str(marked), "--answer", "colour=red")
+    assert result.exit_code == 0
+    assert "[bold red]Wait[/] a [link=x]bit[/link]." in result.stdout
+
+
+def test_the_readme_rule_file_example_validates_and_runs(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", readme, re.S)
+    assert example
+    path = tmp_path / "late.yaml"
+    path.write_text(example.group(1))
+    assert run("rules", "validate", str(path)).exit_code == 0
+    result = run("advise", "--rules", str(path), "--answer", "arrived=no", "--requested-at", "2026-11-20",
+                 "--now", "2026-11-23", "--json")
+    assert json.loads(result.stdout)["action"]["id"] == "open-dispute"
+
+
+def test_an_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ali_cancel.engine
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ali_cancel.engine, "walk", broken)
+    result = run(*UNPAID)
+    assert_one_line_error(result, 1, "internal error", "boom", "--debug")
+    debug = run(*UNPAID, "--debug")
+    assert debug.exit_code == 1
+    assert isinstance(debug.exception, RuntimeError)

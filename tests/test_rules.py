@@ -1,0 +1,142 @@
+"""The built-in rule file: the contract's facts, every guide section covered, own words, its schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from ali_cancel.app import FACTS
+from ali_cancel.errors import RuleFileError
+from ali_cancel.loader import load_bytes
+from ali_cancel.model import ACTIONS, RuleSet
+
+from .conftest import BUILTIN, GUIDE, ROOT
+from .test_loader import BROKEN, SMALL
+
+# Every advice-giving section of the guide -> the outcomes that carry its advice.
+GUIDE_SECTIONS = {
+    "Scenario 1: Order Not Paid or Payment Not Verified": {"cancel-unpaid", "cancel-unverified"},
+    "Scenario 2: Order Paid and Not Shipped (Awaiting Shipment)": {"request-cancellation"},
+    "Important Notes": {"wait-for-seller", "seller-window-lapsed", "refund-after-cancellation", "ask-for-return"},
+    "Seller Cancelled Order on AliExpress": {"refund-after-auto-close", "ship-by-lapsed"},
+    "What about redeeming discount codes?": {"urge-seller", "request-cancellation", "refund-after-auto-close"},
+    "When the order is cancelled by the seller": {"request-other-reasons"},
+    "When the order is cancelled for security reasons": {"reused-coupon", "payment-check"},
+    "Reused coupon code": {"reused-coupon"},
+    "Fraud of payment": {"payment-check"},
+    "What to Do When you Receive a Message About the Cancellation?": {
+        "ask-what-happened",
+        "dispute-cancelled-shipment",
+    },
+    "How to Contact the Seller for a Cancelled Order?": {"send-follow-up", "wait-for-reply", "ask-what-happened"},
+    "Things to Remember": {"dispute-before-protection-ends", "wait-for-reply", "follow-agreement"},
+}
+
+
+def _guide_text() -> str:
+    if not GUIDE.exists():
+        pytest.fail(f"the guide is not at {GUIDE} (set ALI_CANCEL_SHARED to the shared folder)")
+    return GUIDE.read_text(encoding="utf-8")
+
+
+def test_questions_are_exactly_the_contracts_facts(rules: RuleSet) -> None:
+    assert {q.id: q.values() for q in rules.questions} == FACTS
+    assert [q.id for q in rules.questions] == list(FACTS)
+
+
+def test_every_guide_section_maps_to_outcomes_that_cite_it(rules: RuleSet) -> None:
+    guide = _guide_text()
+    outcomes = {o.id: o for o in rules.outcomes}
+    for heading, outcome_ids in GUIDE_SECTIONS.items():
+        assert heading in guide, f"not a heading of the guide: {heading!r}"
+        for outcome_id in outcome_ids:
+            assert heading in outcomes[outcome_id].sources, (heading, outcome_id)
+
+
+def test_every_source_is_a_guide_heading_or_says_it_is_beyond_the_guide(rules: RuleSet) -> None:
+    guide_lines = {line.strip() for line in _guide_text().splitlines()}
+    for outcome in rules.outcomes:
+        for source in outcome.sources:
+            cited = source in guide_lines or f"{source}:" in guide_lines
+            assert cited or source.startswith("Beyond the guide:"), (outcome.id, source)
+
+
+def test_every_action_of_the_contract_is_advised_somewhere(rules: RuleSet) -> None:
+    assert {o.action for o in rules.outcomes} == set(ACTIONS)
+
+
+def _rule_texts(rules: RuleSet) -> list[str]:
+    texts = [q.text for q in rules.questions] + [q.help for q in rules.questions]
+    for outcome in rules.outcomes:
+        texts += [outcome.title, *outcome.steps, *(n.text for n in outcome.notes), *(a.why for a in outcome.alternatives)]
+    return texts
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+
+
+def test_advice_is_in_our_own_words(rules: RuleSet) -> None:
+    guide = _words(_guide_text())
+    copied = {" ".join(guide[i : i + 8]) for i in range(len(guide) - 7)}
+    for text in _rule_texts(rules):
+        words = _words(text)
+        runs = {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+        assert not runs & copied, f"copied from the guide: {text!r}"
+
+
+def test_notes_the_guide_requires_are_present(rules: RuleSet) -> None:
+    everything = " ".join(_rule_texts(rules))
+    for needed in ("72 hours", "7 working days", "15 working days", "every item", "promo code", "other reasons",
+                   "screenshot", "week", "buyer protection", "payment method you paid with"):
+        assert needed in everything, needed
+
+
+SCHEMA = json.loads((ROOT / "cli" / "rules.schema.json").read_text())
+
+
+def test_the_builtin_file_names_its_schema_and_passes_it() -> None:
+    text = BUILTIN.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../cli/rules.schema.json")
+    jsonschema.validate(yaml.safe_load(text), SCHEMA)
+
+
+SCHEMA_CASES = [b for b in BROKEN if b[0] not in ("syntax", "duplicate key", "unquoted yes", "boolean key",
+                                                 "number as text", "link to nothing", "choice leads nowhere",
+                                                 "unknown placeholder", "start to nothing")]
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES])
+def test_schema_and_loader_agree_on_broken_files(case: tuple[str, str, str, str]) -> None:
+    text = case[1]
+    with pytest.raises(RuleFileError):
+        load_bytes(text.encode(), "bad.yaml")
+    data: Any = yaml.safe_load(text)
+    assert not jsonschema.Draft202012Validator(SCHEMA).is_valid(data)
+
+
+def test_schema_accepts_the_small_file() -> None:
+    jsonschema.validate(yaml.safe_load(SMALL), SCHEMA)
+
+
+def test_readme_diagram_is_what_rules_graph_prints_now() -> None:
+    from ali_cancel.graph import mermaid
+
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(r"```mermaid\n(.*?)```", readme, re.S)
+    assert match, "the README has no mermaid block"
+    current = mermaid(load_bytes(BUILTIN.read_bytes(), str(BUILTIN)))
+    assert match.group(1) == current, "README diagram is stale: ali-cancel rules graph --format mermaid"
+
+
+def test_the_schema_ships_with_the_package() -> None:
+    from importlib.resources import files
+
+    assert files("ali_cancel").joinpath("rules.schema.json").is_file()
+    assert Path(str(files("ali_cancel.rules").joinpath("aliexpress.yaml"))).is_file()
