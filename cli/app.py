@@ -455,9 +455,14 @@ def _interview(rule_set: RuleSet, given: dict[str, str], passed: dict[str, bool]
 
 
 def _console() -> Console:
+    import shutil
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, emoji=False)
+    width = height = None
+    if os.environ.get("TERM") == "dumb" and sys.stdout.isatty():
+        width, height = shutil.get_terminal_size()  # Rich assumes 80x25 on a dumb terminal
+    return Console(highlight=False, soft_wrap=False, emoji=False, width=width, height=height)
 
 
 def _unicode(console: Console) -> bool:
@@ -496,11 +501,12 @@ def _print_advice(
 
     console = _console()
     show_message_now = text is not None and not interactive
-    console.print(advice_view(rule_set, advice, due, now, text if show_message_now else None, unicode=_unicode(console)))
+    view = advice_view(rule_set, advice, due, now, text if show_message_now else None, unicode=_unicode(console))
+    console.print(view, crop=False)  # a long line of the message is wrapped by the terminal, never cut
     if text is not None and interactive and outcome.message:
         stream = _prompt_output(False, False)
         if stream is None:
-            console.print(message_view(text))
+            console.print(message_view(text), crop=False)
             return
         from prompt_toolkit.output import create_output
 
@@ -513,7 +519,7 @@ def _print_advice(
             number = order or ask_order_number(output=output)
         except (KeyboardInterrupt, EOFError):
             return
-        console.print(message_view(draft(outcome.message, number)))
+        console.print(message_view(draft(outcome.message, number)), crop=False)
 
 
 def main() -> None:

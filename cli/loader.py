@@ -351,8 +351,10 @@ def build(root: YNode, path: str) -> RuleSet:
                 for value_id, _, label_node in choice_entries:
                     label = r.text(label_node, f"the label of choice {value_id!r} of {what}")
                     if label is not None:
-                        choices.append(Choice(value_id, label))
+                        choices.append(Choice(value_id, expand(label, label_node, f"the label of {value_id!r}")))
             if text is not None and help_text is not None and choices:
+                text = expand(text, f["text"], f"the text of {what}")
+                help_text = expand(help_text, f["help"], f"the help of {what}")
                 questions[key] = Question(key, text, help_text, tuple(choices))
             question_nodes[key] = key_node
 

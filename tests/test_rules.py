@@ -140,3 +140,9 @@ def test_the_schema_ships_with_the_package() -> None:
 
     assert files("ali_cancel").joinpath("rules.schema.json").is_file()
     assert Path(str(files("ali_cancel.rules").joinpath("aliexpress.yaml"))).is_file()
+
+
+def test_choice_labels_fit_a_60_column_terminal(rules: RuleSet) -> None:
+    for question in rules.questions:
+        for choice in question.choices:
+            assert len(choice.label) <= 56, choice.label  # "» " + label, with room to spare
