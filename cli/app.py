@@ -88,7 +88,11 @@ class AliCancelGroup(TyperGroup):
         code: int
         try:
             result = super().main(
-                args=argv, prog_name=prog_name or PROG, complete_var=complete_var, standalone_mode=False, **extra
+                args=argv,
+                prog_name=prog_name or PROG,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
             )
             code = result if isinstance(result, int) else 0
             sys.stdout.flush()
@@ -197,25 +201,44 @@ def advise(
     payment: str | None = _fact_option("payment", "Paid? unpaid, verifying (paid, not verified yet), paid."),
     closed: str | None = _fact_option("closed", "Did AliExpress close the order, and why?"),
     shipping: str | None = _fact_option("shipping", "Where the parcel stands."),
-    cancel_request: str | None = _fact_option("cancel-request", "Your cancellation request and the seller's answer."),
-    seller_asked: str | None = _fact_option("seller-asked", "Did the seller ask you to request the cancellation?"),
+    cancel_request: str | None = _fact_option(
+        "cancel-request", "Your cancellation request and the seller's answer."
+    ),
+    seller_asked: str | None = _fact_option(
+        "seller-asked", "Did the seller ask you to request the cancellation?"
+    ),
     want: str | None = _fact_option("want", "Your money back, or the item."),
     coupon: str | None = _fact_option("coupon", "A coupon on the order, and whose."),
-    seller_reply: str | None = _fact_option("seller-reply", "Have you written to the seller, and did they answer?"),
+    seller_reply: str | None = _fact_option(
+        "seller-reply", "Have you written to the seller, and did they answer?"
+    ),
     protection: str | None = _fact_option("protection", "Buyer protection time left."),
-    order: str | None = typer.Option(None, "--order", metavar="NUMBER", help="Order number (digits), for messages."),
+    order: str | None = typer.Option(
+        None, "--order", metavar="NUMBER", help="Order number (digits), for messages."
+    ),
     requested_at: str | None = typer.Option(
         None, "--requested-at", metavar="WHEN", help="When you requested the cancellation (ISO 8601)."
     ),
     cancelled_at: str | None = typer.Option(
         None, "--cancelled-at", metavar="WHEN", help="When the order was cancelled (ISO 8601)."
     ),
-    ship_by: str | None = typer.Option(None, "--ship-by", metavar="WHEN", help="The order page's ship-by deadline."),
-    now: str | None = typer.Option(None, "--now", metavar="WHEN", help="Compute deadlines against this moment."),
+    ship_by: str | None = typer.Option(
+        None, "--ship-by", metavar="WHEN", help="The order page's ship-by deadline."
+    ),
+    now: str | None = typer.Option(
+        None, "--now", metavar="WHEN", help="Compute deadlines against this moment."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout, nothing else."),
-    no_input: bool = typer.Option(False, "--no-input", help="Never prompt (implied when stdin is not a terminal)."),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt (implied when stdin is not a terminal)."
+    ),
     rules: str | None = typer.Option(
-        None, "--rules", metavar="PATH", envvar="ALI_CANCEL_RULES", help="Use another rule file.", show_envvar=True
+        None,
+        "--rules",
+        metavar="PATH",
+        envvar="ALI_CANCEL_RULES",
+        help="Use another rule file.",
+        show_envvar=True,
     ),
     answer: list[str] | None = typer.Option(
         None, "--answer", metavar="ID=VALUE", help="Answer a question of a custom rule file (repeatable)."
@@ -263,8 +286,11 @@ def advise(
 @app.command()
 def message(
     kind: str = typer.Argument(
-        ..., metavar="KIND", help="urge-shipping, return-request, shipment-cancelled or follow-up.",
-        autocompletion=_complete_kind, show_default=False,
+        ...,
+        metavar="KIND",
+        help="urge-shipping, return-request, shipment-cancelled or follow-up.",
+        autocompletion=_complete_kind,
+        show_default=False,
     ),
     order: str = typer.Option(..., "--order", metavar="NUMBER", help="The order number (digits only)."),
 ) -> None:
@@ -281,7 +307,9 @@ def message(
 
 @rules_app.command("validate")
 def rules_validate(
-    path: str | None = typer.Argument(None, metavar="[PATH]", help="A rule file (default: the built-in one)."),
+    path: str | None = typer.Argument(
+        None, metavar="[PATH]", help="A rule file (default: the built-in one)."
+    ),
 ) -> None:
     """Check a rule file and report every problem as PATH:LINE:COLUMN: message."""
     from .loader import builtin_path, load_bytes, read_file
@@ -297,7 +325,9 @@ def rules_validate(
 
 @rules_app.command("show")
 def rules_show(
-    path: str | None = typer.Argument(None, metavar="[PATH]", help="A rule file (default: the built-in one)."),
+    path: str | None = typer.Argument(
+        None, metavar="[PATH]", help="A rule file (default: the built-in one)."
+    ),
 ) -> None:
     """Draw the tree in the terminal: questions, their choices, and where each leads."""
     from .loader import builtin_path, load_bytes, read_file
@@ -311,9 +341,14 @@ def rules_show(
 
 @rules_app.command("graph")
 def rules_graph(
-    path: str | None = typer.Argument(None, metavar="[PATH]", help="A rule file (default: the built-in one)."),
+    path: str | None = typer.Argument(
+        None, metavar="[PATH]", help="A rule file (default: the built-in one)."
+    ),
     graph_format: str = typer.Option(
-        "mermaid", "--format", metavar="mermaid|dot", help="Mermaid flowchart or Graphviz digraph.",
+        "mermaid",
+        "--format",
+        metavar="mermaid|dot",
+        help="Mermaid flowchart or Graphviz digraph.",
         autocompletion=lambda incomplete: [f for f in ("mermaid", "dot") if f.startswith(incomplete)],
     ),
 ) -> None:
@@ -388,8 +423,7 @@ def _check_answers(rule_set: RuleSet, given: dict[str, str]) -> None:
         values = known.get(fact, FACTS.get(fact))
         if values is None:
             raise UsageError(
-                f"--answer {fact}={value}: the rules ask no question {fact!r} "
-                f"(they ask: {', '.join(known)})"
+                f"--answer {fact}={value}: the rules ask no question {fact!r} (they ask: {', '.join(known)})"
             )
         if value not in values:
             flag = f"--{fact}" if fact in FACTS else f"--answer {fact}="
@@ -501,7 +535,9 @@ def _print_advice(
 
     console = _console()
     show_message_now = text is not None and not interactive
-    view = advice_view(rule_set, advice, due, now, text if show_message_now else None, unicode=_unicode(console))
+    view = advice_view(
+        rule_set, advice, due, now, text if show_message_now else None, unicode=_unicode(console)
+    )
     console.print(view, crop=False)  # a long line of the message is wrapped by the terminal, never cut
     if text is not None and interactive and outcome.message:
         stream = _prompt_output(False, False)

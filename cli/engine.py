@@ -82,7 +82,9 @@ def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool])
     raise ValueError("the rule tree loops")
 
 
-def _facts_ahead(rules: RuleSet, ask: Ask, answers: Mapping[str, str], passed: Mapping[str, bool]) -> tuple[str, ...]:
+def _facts_ahead(
+    rules: RuleSet, ask: Ask, answers: Mapping[str, str], passed: Mapping[str, bool]
+) -> tuple[str, ...]:
     """Every unanswered fact some answer to `ask` could still lead to, in first-reached order."""
     found: list[str] = []
     seen: set[str] = set()

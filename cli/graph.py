@@ -48,7 +48,7 @@ def mermaid(rules: RuleSet) -> str:
             lines.append(f'    {ids[node.id]}(["{label}"])')
     for source, label, target in _edges(rules):
         lines.append(f'    {ids[source]} -->|"{_mermaid_text(label)}"| {ids[target]}')
-    lines.append(f"    classDef outcome fill:#e8f5e9,stroke:#2e7d32")
+    lines.append("    classDef outcome fill:#e8f5e9,stroke:#2e7d32")
     lines.append(f"    class {','.join(ids[o.id] for o in rules.outcomes)} outcome")
     return "\n".join(lines) + "\n"
 
@@ -66,7 +66,11 @@ def dot(rules: RuleSet) -> str:
         '    edge [fontname="Helvetica", fontsize=9];',
     ]
     for node in (*rules.steps, *rules.outcomes):
-        shape = "box, style=rounded" if isinstance(node, Outcome) else ("hexagon" if isinstance(node, Check) else "diamond")
+        shape = (
+            "box, style=rounded"
+            if isinstance(node, Outcome)
+            else ("hexagon" if isinstance(node, Check) else "diamond")
+        )
         lines.append(f'    {ids[node.id]} [label="{_dot_text(_labels(rules, node.id))}", shape={shape}];')
     for source, label, target in _edges(rules):
         lines.append(f'    {ids[source]} -> {ids[target]} [label="{_dot_text(label)}"];')

@@ -81,7 +81,11 @@ _SCALAR_KINDS = {
 def _decode(data: bytes, path: str) -> str:
     if len(data) > MAX_BYTES:
         raise RuleFileError(
-            [Problem(path, 1, 1, f"the file is {len(data):,} bytes; a rule file may have {MAX_BYTES:,} at most")]
+            [
+                Problem(
+                    path, 1, 1, f"the file is {len(data):,} bytes; a rule file may have {MAX_BYTES:,} at most"
+                )
+            ]
         )
     try:
         text = data.decode("utf-8-sig")
@@ -89,7 +93,9 @@ def _decode(data: bytes, path: str) -> str:
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
-        raise RuleFileError([Problem(path, line, column, "not UTF-8 text: a rule file must be UTF-8")]) from None
+        raise RuleFileError(
+            [Problem(path, line, column, "not UTF-8 text: a rule file must be UTF-8")]
+        ) from None
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
@@ -126,7 +132,7 @@ def parse_yaml(data: bytes, path: str) -> YNode:
     def fail(mark: Any, message: str) -> RuleFileError:
         return RuleFileError([Problem(path, mark.line + 1, mark.column + 1, message)])
 
-    def attach(node: YNode, mark: Any) -> None:
+    def attach(node: YNode) -> None:
         nonlocal root
         if not stack:
             root = node
@@ -140,12 +146,18 @@ def parse_yaml(data: bytes, path: str) -> YNode:
             key = pending_key[-1]
             assert key is not None  # noqa: S101 - just set above
             if key.kind == "str" and any(k.kind == "str" and k.text == key.text for k, _ in parent.pairs):
-                raise fail(mark_of(key), f"duplicate key {key.text!r}: each key may appear once")
+                raise RuleFileError(
+                    [
+                        Problem(
+                            path,
+                            key.line,
+                            key.column,
+                            f"duplicate key {key.text!r}: each key may appear once",
+                        )
+                    ]
+                )
             parent.pairs.append((key, node))
             pending_key[-1] = None
-
-    def mark_of(node: YNode) -> Any:
-        return yaml.Mark("", 0, node.line - 1, node.column - 1, None, None)
 
     count = 0
     try:
@@ -154,31 +166,34 @@ def parse_yaml(data: bytes, path: str) -> YNode:
             if count > MAX_EVENTS:
                 raise fail(event.start_mark, f"too many YAML nodes (over {MAX_EVENTS:,})")
             if isinstance(event, yaml.AliasEvent):
-                raise fail(event.start_mark, "aliases (*name) are not allowed in rule files: write the text out")
+                raise fail(
+                    event.start_mark, "aliases (*name) are not allowed in rule files: write the text out"
+                )
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise fail(event.start_mark, "more than one YAML document: a rule file holds one")
                 continue
             if isinstance(event, (yaml.NodeEvent)) and getattr(event, "anchor", None):
-                raise fail(event.start_mark, "anchors (&name) are not allowed in rule files: write the text out")
+                raise fail(
+                    event.start_mark, "anchors (&name) are not allowed in rule files: write the text out"
+                )
             tag = getattr(event, "tag", None)
             if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and tag not in (None, "!"):
-                if not (isinstance(event, yaml.ScalarEvent) and event.implicit[0] and tag is None):
-                    raise fail(event.start_mark, f"tags like {tag!r} are not allowed in rule files")
+                raise fail(event.start_mark, f"tags like {tag!r} are not allowed in rule files")
             line, column = event.start_mark.line + 1, event.start_mark.column + 1
             if isinstance(event, yaml.ScalarEvent):
                 if not event.style and tag is None:
-                    resolved = resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+                    resolved = resolver.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
                     kind = _SCALAR_KINDS.get(resolved, "other")
                 else:
                     kind = "str"
-                attach(YNode(kind, line, column, text=event.value), event.start_mark)
+                attach(YNode(kind, line, column, text=event.value))
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise fail(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
                 node = YNode("map" if isinstance(event, yaml.MappingStartEvent) else "seq", line, column)
-                attach(node, event.start_mark)
+                attach(node)
                 stack.append(node)
                 pending_key.append(None)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -193,7 +208,9 @@ def parse_yaml(data: bytes, path: str) -> YNode:
     except yaml.YAMLError as error:
         raise RuleFileError([Problem(path, 1, 1, f"YAML: {error}")]) from None
     if root is None:
-        raise RuleFileError([Problem(path, 1, 1, "the file holds no YAML document: a rule file is a mapping")])
+        raise RuleFileError(
+            [Problem(path, 1, 1, "the file holds no YAML document: a rule file is a mapping")]
+        )
     return root
 
 
@@ -218,7 +235,9 @@ class _Reader:
                 return None
             return node.text
         if node.kind == "bool":
-            self.error(node, f"{what} must be text, but YAML reads the bare {node.text!r} as a boolean: quote it")
+            self.error(
+                node, f"{what} must be text, but YAML reads the bare {node.text!r} as a boolean: quote it"
+            )
         elif node.kind in ("int", "float", "null", "other"):
             self.error(node, f"{what} must be text, not {node.describe()}: quote it")
         else:
@@ -240,7 +259,9 @@ class _Reader:
         entries = []
         for key_node, value in node.pairs:
             if key_node.kind == "bool":
-                self.error(key_node, f"the key {key_node.text!r} is read as a boolean: quote it (\"{key_node.text}\")")
+                self.error(
+                    key_node, f'the key {key_node.text!r} is read as a boolean: quote it ("{key_node.text}")'
+                )
                 continue
             key = self.ident(key_node, f"a key of {what}")
             if key is not None:
@@ -298,7 +319,7 @@ def build(root: YNode, path: str) -> RuleSet:
     # deadlines
     deadlines: dict[str, Deadline] = {}
     if "deadlines" in top:
-        for key, key_node, value in r.mapping(top["deadlines"], "deadlines"):
+        for key, _, value in r.mapping(top["deadlines"], "deadlines"):
             what = f"deadline {key!r}"
             f = r.fields(value, what, ("label", "from"), ("hours", "working-days"))
             label = r.text(f["label"], f"the label of {what}") if "label" in f else None
@@ -317,7 +338,9 @@ def build(root: YNode, path: str) -> RuleSet:
             if len(spans) > 1:
                 r.error(value, f"{what} has both hours and working-days: give one")
             if label is not None and moment is not None:
-                deadlines[key] = Deadline(key, label, moment, spans.get("hours", 0), spans.get("working-days", 0))
+                deadlines[key] = Deadline(
+                    key, label, moment, spans.get("hours", 0), spans.get("working-days", 0)
+                )
 
     def expand(value: str, node: YNode, what: str) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -325,7 +348,9 @@ def build(root: YNode, path: str) -> RuleSet:
             deadline = deadlines.get(name)
             if deadline is None or not (deadline.hours or deadline.working_days):
                 spans = ", ".join(d for d, v in deadlines.items() if v.hours or v.working_days) or "none"
-                r.error(node, f"{what} quotes {{{name}}}, which is not a deadline with a span (known: {spans})")
+                r.error(
+                    node, f"{what} quotes {{{name}}}, which is not a deadline with a span (known: {spans})"
+                )
                 return match.group(0)
             return deadline.span()
 
@@ -351,7 +376,9 @@ def build(root: YNode, path: str) -> RuleSet:
                 for value_id, _, label_node in choice_entries:
                     label = r.text(label_node, f"the label of choice {value_id!r} of {what}")
                     if label is not None:
-                        choices.append(Choice(value_id, expand(label, label_node, f"the label of {value_id!r}")))
+                        choices.append(
+                            Choice(value_id, expand(label, label_node, f"the label of {value_id!r}"))
+                        )
             if text is not None and help_text is not None and choices:
                 text = expand(text, f["text"], f"the text of {what}")
                 help_text = expand(help_text, f["help"], f"the help of {what}")
@@ -435,7 +462,11 @@ def build(root: YNode, path: str) -> RuleSet:
             r.error(f["action"], f"unknown action {action!r} in {what} (known: {', '.join(ACTIONS)})")
             action = None
         outcome_title = r.text(f["title"], f"the title of {what}") if "title" in f else None
-        step_texts = [expand(t, n, f"a step of {what}") for t, n in r.texts(f["steps"], f"the steps of {what}")] if "steps" in f else []
+        step_texts = (
+            [expand(t, n, f"a step of {what}") for t, n in r.texts(f["steps"], f"the steps of {what}")]
+            if "steps" in f
+            else []
+        )
         sources = [t for t, _ in r.texts(f["sources"], f"the sources of {what}")] if "sources" in f else []
         notes: list[Note] = []
         if "notes" in f:
@@ -449,14 +480,26 @@ def build(root: YNode, path: str) -> RuleSet:
                     note_text = r.text(nf["text"], f"the text of {note_what}") if "text" in nf else None
                     when: list[tuple[str, tuple[str, ...]]] = []
                     if "when" in nf:
-                        for fact_id, fact_node, values_node in r.mapping(nf["when"], f"'when' of {note_what}"):
+                        for fact_id, fact_node, values_node in r.mapping(
+                            nf["when"], f"'when' of {note_what}"
+                        ):
                             condition_question = questions.get(fact_id)
                             if fact_id not in question_nodes:
-                                r.error(fact_node, f"{note_what} depends on {fact_id!r}, which is not a question")
-                            values = [t for t, _ in r.texts(values_node, f"the values of {fact_id!r} in {note_what}")]
+                                r.error(
+                                    fact_node, f"{note_what} depends on {fact_id!r}, which is not a question"
+                                )
+                            values = [
+                                t
+                                for t, _ in r.texts(values_node, f"the values of {fact_id!r} in {note_what}")
+                            ]
                             for wanted in values:
-                                if condition_question is not None and wanted not in condition_question.values():
-                                    r.error(values_node, f"{note_what}: {wanted!r} is not a choice of {fact_id!r}")
+                                if (
+                                    condition_question is not None
+                                    and wanted not in condition_question.values()
+                                ):
+                                    r.error(
+                                        values_node, f"{note_what}: {wanted!r} is not a choice of {fact_id!r}"
+                                    )
                             when.append((fact_id, tuple(values)))
                     if note_text is not None:
                         notes.append(Note(expand(note_text, nf["text"], note_what), tuple(when)))
@@ -474,7 +517,10 @@ def build(root: YNode, path: str) -> RuleSet:
                 af = r.fields(item, alt_what, ("action", "why"))
                 alt_action = r.text(af["action"], f"the action of {alt_what}") if "action" in af else None
                 if alt_action is not None and alt_action not in ACTIONS:
-                    r.error(af["action"], f"unknown action {alt_action!r} in {alt_what} (known: {', '.join(ACTIONS)})")
+                    r.error(
+                        af["action"],
+                        f"unknown action {alt_action!r} in {alt_what} (known: {', '.join(ACTIONS)})",
+                    )
                     alt_action = None
                 why = r.text(af["why"], f"'why' of {alt_what}") if "why" in af else None
                 if alt_action is not None and why is not None:
@@ -488,7 +534,9 @@ def build(root: YNode, path: str) -> RuleSet:
             elif message is not None and action is not None and action != "contact-seller":
                 r.error(f["message"], f"{what} offers a message, but only a contact-seller outcome may")
         elif action == "contact-seller":
-            r.error(value, f"{what} contacts the seller but names no message kind ({', '.join(MESSAGE_KINDS)})")
+            r.error(
+                value, f"{what} contacts the seller but names no message kind ({', '.join(MESSAGE_KINDS)})"
+            )
         if action is not None and outcome_title is not None and step_texts and sources:
             outcomes.append(
                 Outcome(
@@ -583,7 +631,7 @@ def load_bytes(data: bytes, path: str) -> RuleSet:
 
 def read_file(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:  # noqa: PTH123 - plain open is cheaper to import
+        with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
         raise RuleFileError([Problem(path, 1, 1, "this is a folder, not a rule file")]) from None
@@ -616,8 +664,8 @@ def _cache_dir() -> str | None:
         home = os.path.expanduser("~")
         if home == "~":
             return None
-        base = os.path.join(home, ".cache")  # noqa: PTH118
-    return os.path.join(base, "ali-cancel")  # noqa: PTH118
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "ali-cancel")
 
 
 def _cache_key(data: bytes) -> str:
@@ -626,7 +674,7 @@ def _cache_key(data: bytes) -> str:
     import os
 
     digest = hashlib.sha256(data)
-    for module_file in (__file__, os.path.join(os.path.dirname(__file__), "model.py")):  # noqa: PTH118,PTH120
+    for module_file in (__file__, os.path.join(os.path.dirname(__file__), "model.py")):
         try:
             stat = os.stat(module_file)
             digest.update(f"{module_file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
@@ -649,21 +697,21 @@ def load_rules(path: str | None) -> RuleSet:
     data = read_file(source)
     directory = _cache_dir()
     key = _cache_key(data)
-    cached = os.path.join(directory, f"rules-{key[:32]}.json") if directory else None  # noqa: PTH118
+    cached = os.path.join(directory, f"rules-{key[:32]}.json") if directory else None
     if cached:
         try:
-            with open(cached, encoding="utf-8") as handle:  # noqa: PTH123
+            with open(cached, encoding="utf-8") as handle:
                 stored = json.load(handle)
             if stored.get("key") == key:
                 return from_plain(stored["rules"])
-        except Exception:  # noqa: BLE001, S110 - any trouble with the cache means: parse the YAML
+        except Exception:  # noqa: S110 - any trouble with the cache means: parse the YAML
             pass
     rules = load_bytes(data, source)
     if cached and directory:
         try:
             os.makedirs(directory, exist_ok=True)
             temporary = f"{cached}.{os.getpid()}.tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:  # noqa: PTH123
+            with open(temporary, "w", encoding="utf-8") as handle:
                 json.dump({"key": key, "rules": to_plain(rules)}, handle)
             os.replace(temporary, cached)
         except OSError:

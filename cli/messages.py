@@ -27,7 +27,7 @@ _DRAFTS = {
     ),
     "shipment-cancelled": (
         "Hello,\n\n"
-        "I received a \"cancelled shipment\" message for order {order}. Could you tell me what "
+        'I received a "cancelled shipment" message for order {order}. Could you tell me what '
         "happened to the parcel?\n\n"
         "If you can send the order again, please let me know the new tracking number so I can "
         "follow it.\n\n"

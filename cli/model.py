@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Union
+from typing import Any
 
 #: The actions the contract knows; a rule file may use no other.
 ACTIONS = (
@@ -127,7 +127,7 @@ class Deadline:
         return f"{self.hours} {unit}"
 
 
-Node = Union[Ask, Check, Outcome]
+Node = Ask | Check | Outcome
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,13 @@ def to_plain(rules: RuleSet) -> dict[str, Any]:
             for q in rules.questions
         ],
         "deadlines": [
-            {"id": d.id, "label": d.label, "moment": d.moment, "hours": d.hours, "working_days": d.working_days}
+            {
+                "id": d.id,
+                "label": d.label,
+                "moment": d.moment,
+                "hours": d.hours,
+                "working_days": d.working_days,
+            }
             for d in rules.deadlines
         ],
         "steps": [step(node) for node in rules.steps],

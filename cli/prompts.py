@@ -50,7 +50,7 @@ def interview(
         asked.append(question.id)
 
 
-def select_asker(output: Any = None, input: Any = None) -> Asker:  # noqa: A002 - prompt_toolkit's name
+def select_asker(output: Any = None, input: Any = None) -> Asker:
     """An Asker that shows questionary select prompts (on `output`, default: the app session's)."""
     import questionary
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -92,7 +92,7 @@ def select_asker(output: Any = None, input: Any = None) -> Asker:  # noqa: A002 
     return ask
 
 
-def ask_order_number(output: Any = None, input: Any = None) -> str | None:  # noqa: A002
+def ask_order_number(output: Any = None, input: Any = None) -> str | None:
     """Ask for the order number to put in a message; empty answer: None."""
     import questionary
 
@@ -114,7 +114,7 @@ def ask_order_number(output: Any = None, input: Any = None) -> str | None:  # no
     return text or None
 
 
-def confirm(message: str, output: Any = None, input: Any = None) -> bool:  # noqa: A002
+def confirm(message: str, output: Any = None, input: Any = None) -> bool:
     import questionary
 
     extra: dict[str, Any] = {}

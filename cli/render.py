@@ -112,7 +112,10 @@ def advice_view(
         parts += [Text(""), _heading("Or else"), _bullets(alternatives, glyphs)]
 
     if advice.ignored:
-        parts += [Text(""), Text("Not needed here: " + ", ".join(f"--{f}" for f in advice.ignored), style="dim")]
+        parts += [
+            Text(""),
+            Text("Not needed here: " + ", ".join(f"--{f}" for f in advice.ignored), style="dim"),
+        ]
 
     parts += [Text(""), Text("Sources: " + "; ".join(outcome.sources), style="dim italic")]
     panels: list[RenderableType] = [
@@ -145,7 +148,8 @@ def advice_json(rules: RuleSet, advice: Advice, due: Sequence[Due], message: str
     return {
         "action": {"id": outcome.action, "title": outcome.title, "steps": list(outcome.steps)},
         "alternatives": [
-            {"id": a.action, "title": rules.action_title(a.action), "why": a.why} for a in outcome.alternatives
+            {"id": a.action, "title": rules.action_title(a.action), "why": a.why}
+            for a in outcome.alternatives
         ],
         "notes": list(advice.notes),
         "deadlines": [{"id": d.id, "at": d.at.isoformat(), "passed": d.passed} for d in due],

@@ -57,9 +57,13 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
             continue
         drawn.add(node_id)
         if isinstance(node, Check):
-            branch = parent.add(Text(f"{rules.deadline(node.deadline).label}? [{node_id}]", style="bold magenta"))
-            pairs = [(Text(label, style="italic"), target)
-                     for label, target in (("passed", node.passed), ("not passed or unknown", node.otherwise))]
+            branch = parent.add(
+                Text(f"{rules.deadline(node.deadline).label}? [{node_id}]", style="bold magenta")
+            )
+            pairs = [
+                (Text(label, style="italic"), target)
+                for label, target in (("passed", node.passed), ("not passed or unknown", node.otherwise))
+            ]
             stack.extend(reversed([(branch.add(label), target) for label, target in pairs]))
             continue
         question = rules.question(node.fact)

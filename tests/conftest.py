@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from ali_cancel.loader import load_bytes
 from ali_cancel.model import RuleSet
 

@@ -7,17 +7,32 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
-
 from ali_cancel.app import FACTS, app
+from typer.testing import CliRunner, Result
 
 from .conftest import ROOT
 from .test_loader import SMALL
 
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TZ": "UTC", "ALI_CANCEL_CACHE_DIR": ""}
 UNPAID = ["advise", "--payment", "unpaid", "--no-input"]
-CONTACT = ["advise", "--payment", "paid", "--closed", "no", "--shipping", "not-shipped", "--cancel-request",
-           "none", "--coupon", "platform", "--seller-asked", "no", "--want", "item", "--no-input"]
+CONTACT = [
+    "advise",
+    "--payment",
+    "paid",
+    "--closed",
+    "no",
+    "--shipping",
+    "not-shipped",
+    "--cancel-request",
+    "none",
+    "--coupon",
+    "platform",
+    "--seller-asked",
+    "no",
+    "--want",
+    "item",
+    "--no-input",
+]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -48,7 +63,16 @@ def test_json_is_exactly_the_contracts_object() -> None:
     result = run(*CONTACT, "--json", "--order", "8123")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["action", "alternatives", "notes", "deadlines", "message", "path", "ignored", "sources"]
+    assert list(data) == [
+        "action",
+        "alternatives",
+        "notes",
+        "deadlines",
+        "message",
+        "path",
+        "ignored",
+        "sources",
+    ]
     assert list(data["action"]) == ["id", "title", "steps"]
     assert data["action"]["id"] == "contact-seller"
     assert all(list(a) == ["id", "title", "why"] for a in data["alternatives"])
@@ -65,11 +89,21 @@ def test_json_message_is_null_unless_contacting_the_seller() -> None:
 
 
 def test_json_deadlines_and_ignored() -> None:
-    result = run(*UNPAID, "--json", "--coupon", "none", "--requested-at", "2026-11-20T10:00:00+08:00",
-                 "--now", "2026-11-24T00:00Z")
+    result = run(
+        *UNPAID,
+        "--json",
+        "--coupon",
+        "none",
+        "--requested-at",
+        "2026-11-20T10:00:00+08:00",
+        "--now",
+        "2026-11-24T00:00Z",
+    )
     data = json.loads(result.stdout)
     assert data["ignored"] == ["coupon"]
-    assert data["deadlines"] == [{"id": "seller-response-due", "at": "2026-11-23T10:00:00+08:00", "passed": True}]
+    assert data["deadlines"] == [
+        {"id": "seller-response-due", "at": "2026-11-23T10:00:00+08:00", "passed": True}
+    ]
 
 
 def test_human_output_has_a_timeline_and_the_message() -> None:
@@ -88,8 +122,13 @@ def test_readable_at_60_columns() -> None:
 
 def test_missing_answers_name_every_flag_with_values_and_a_command() -> None:
     result = run("advise", "--payment", "paid", "--closed", "no", "--shipping", "shipped", "--no-input")
-    assert_one_line_error(result, 2, "--want refund|item", "--seller-reply", "--protection plenty-left|running-out")
-    assert "try: ali-cancel advise --payment paid --closed no --shipping shipped --want <refund|item>" in result.stderr
+    assert_one_line_error(
+        result, 2, "--want refund|item", "--seller-reply", "--protection plenty-left|running-out"
+    )
+    assert (
+        "try: ali-cancel advise --payment paid --closed no --shipping shipped --want <refund|item>"
+        in result.stderr
+    )
 
 
 def test_no_arguments_without_a_terminal_is_advise_without_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,7 +143,10 @@ def test_no_arguments_without_a_terminal_is_advise_without_prompts(monkeypatch: 
         (["advise", "--payment", "later"], ["--payment", "unpaid, verifying, paid"]),
         (["advise", "--colour", "red"], ["No such option: --colour"]),
         (["advise", "--payment"], ["--payment"]),
-        (["advise", "--payment", "unpaid", "--requested-at", "yesterday"], ["--requested-at", "2026-11-20T10:00"]),
+        (
+            ["advise", "--payment", "unpaid", "--requested-at", "yesterday"],
+            ["--requested-at", "2026-11-20T10:00"],
+        ),
         (["advise", "--payment", "unpaid", "--now", "2026-02-30"], ["--now", "not a real date"]),
         (["advise", "--payment", "unpaid", "--order", "12 34"], ["--order", "digits only"]),
         (["advise", "--payment", "unpaid", "--order", "[red]1"], ["'[red]1'"]),
@@ -206,8 +248,18 @@ def test_the_readme_rule_file_example_validates_and_runs(tmp_path: Path) -> None
     path = tmp_path / "late.yaml"
     path.write_text(example.group(1))
     assert run("rules", "validate", str(path)).exit_code == 0
-    result = run("advise", "--rules", str(path), "--answer", "arrived=no", "--requested-at", "2026-11-20",
-                 "--now", "2026-11-23", "--json")
+    result = run(
+        "advise",
+        "--rules",
+        str(path),
+        "--answer",
+        "arrived=no",
+        "--requested-at",
+        "2026-11-20",
+        "--now",
+        "2026-11-23",
+        "--json",
+    )
     assert json.loads(result.stdout)["action"]["id"] == "open-dispute"
 
 

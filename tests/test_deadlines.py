@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
 from ali_cancel.deadlines import add_working_days, compute, parse_when, relative
 from ali_cancel.model import Deadline, RuleSet
 
@@ -95,8 +94,18 @@ def test_naive_input_is_local_time() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "tomorrow", "2026-13-01", "2026-02-30", "2026-11-20T25:00", "20261120", "2026-11-20T10:00+24:00",
-     "2026-11-20 10", "2026-11-20T10:00:00+08:00 extra", "0000-01-01"],
+    [
+        "",
+        "tomorrow",
+        "2026-13-01",
+        "2026-02-30",
+        "2026-11-20T25:00",
+        "20261120",
+        "2026-11-20T10:00+24:00",
+        "2026-11-20 10",
+        "2026-11-20T10:00:00+08:00 extra",
+        "0000-01-01",
+    ],
 )
 def test_bad_dates_are_refused_with_the_accepted_forms(text: str) -> None:
     with pytest.raises(ValueError, match="2026-11-20T10:00:00"):

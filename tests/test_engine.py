@@ -8,12 +8,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from ali_cancel.deadlines import compute, parse_when
 from ali_cancel.engine import Advice, Needed, invalid_answers, walk
 from ali_cancel.model import RuleSet
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import SHARED
 from .scenarios import EXTRA
@@ -28,7 +27,7 @@ def _acceptance() -> list[dict[str, Any]]:
 
 def run_args(rules: RuleSet, args: list[str]) -> Advice | Needed:
     """What `advise ARGS` decides, without the command line."""
-    pairs = dict(zip(args[::2], args[1::2]))
+    pairs = dict(zip(args[::2], args[1::2], strict=False))
     answers = {k[2:]: v for k, v in pairs.items() if k[2:] not in MOMENT_FLAGS}
     moments = {k[2:]: parse_when(v) for k, v in pairs.items() if k[2:] in MOMENT_FLAGS}
     now = moments.pop("now").aware() if "now" in moments else datetime(2026, 11, 28, tzinfo=timezone.utc)
@@ -75,7 +74,13 @@ def test_notes_follow_the_answers(rules: RuleSet) -> None:
 
 
 def test_a_later_clock_changes_the_advice(rules: RuleSet) -> None:
-    answers = {"payment": "paid", "closed": "no", "shipping": "not-shipped", "cancel-request": "pending", "coupon": "none"}
+    answers = {
+        "payment": "paid",
+        "closed": "no",
+        "shipping": "not-shipped",
+        "cancel-request": "pending",
+        "coupon": "none",
+    }
     before = walk(rules, answers, {"seller-response-due": False})
     after = walk(rules, answers, {"seller-response-due": True})
     assert isinstance(before, Advice) and isinstance(after, Advice)
@@ -94,7 +99,7 @@ def test_invalid_answers_are_found(rules: RuleSet) -> None:
 def _all_answer_sets(rules: RuleSet) -> list[dict[str, str]]:
     facts = [q.id for q in rules.questions]
     values = [q.values() for q in rules.questions]
-    return [dict(zip(facts, combo)) for combo in itertools.product(*values)]
+    return [dict(zip(facts, combo, strict=False)) for combo in itertools.product(*values)]
 
 
 def test_every_full_answer_set_ends_in_advice_and_every_outcome_is_reached(rules: RuleSet) -> None:
@@ -116,7 +121,9 @@ def _answer_subsets(rules: RuleSet) -> st.SearchStrategy[dict[str, str]]:
 
 @settings(max_examples=400, deadline=None)
 @given(data=st.data())
-def test_any_partial_answers_end_in_advice_or_a_precise_missing_fact(rules: RuleSet, data: st.DataObject) -> None:
+def test_any_partial_answers_end_in_advice_or_a_precise_missing_fact(
+    rules: RuleSet, data: st.DataObject
+) -> None:
     answers = data.draw(_answer_subsets(rules))
     passed = data.draw(st.fixed_dictionaries({}, optional={d.id: st.booleans() for d in rules.deadlines}))
     for _ in range(len(rules.questions) + 1):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ali_cancel.messages import ORDER_PLACEHOLDER, draft
 from ali_cancel.model import MESSAGE_KINDS
 

@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
-
 from ali_cancel.engine import Advice, walk
 from ali_cancel.model import Question, RuleSet
 from ali_cancel.prompts import BACK, interview, select_asker
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 
 ENTER, DOWN, UP, LEFT, CTRL_C, CTRL_D = "\r", "\x1b[B", "\x1b[A", "\x1b[D", "\x03", "\x04"
 
@@ -37,7 +36,7 @@ def _paths(rules: RuleSet) -> dict[str, tuple[Advice, dict[str, bool]]]:
     facts = [q.id for q in rules.questions]
     for clock in ({}, {d.id: True for d in rules.deadlines}):
         for combo in itertools.product(*(q.values() for q in rules.questions)):
-            advice = walk(rules, dict(zip(facts, combo)), clock)
+            advice = walk(rules, dict(zip(facts, combo, strict=False)), clock)
             assert isinstance(advice, Advice)
             found.setdefault(advice.outcome.id, (advice, clock))
     return found
@@ -107,7 +106,9 @@ def test_ctrl_c_and_ctrl_d_leave_the_interview(rules: RuleSet, key: str, error: 
 
 def test_mixed_flags_and_prompts_reach_the_acceptance_advice(rules: RuleSet) -> None:
     given = {"payment": "paid", "closed": "no", "shipping": "not-shipped"}
-    presses = ENTER + ENTER + DOWN + ENTER + ENTER  # request: none; coupon: none; seller asked: no; want: refund
+    presses = (
+        ENTER + ENTER + DOWN + ENTER + ENTER
+    )  # request: none; coupon: none; seller asked: no; want: refund
     with keys(presses):
         advice, answers = interview(rules, given, {}, select_asker())
     assert advice.outcome.action == "request-cancellation"

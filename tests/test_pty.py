@@ -74,7 +74,9 @@ def test_ctrl_c_at_a_prompt_exits_130_with_one_line(command: str, quiet_env: dic
     assert "Traceback" not in output and "Aborted" not in output
 
 
-def test_json_to_a_file_while_prompting_stays_pure(command: str, quiet_env: dict[str, str], tmp_path: Path) -> None:
+def test_json_to_a_file_while_prompting_stays_pure(
+    command: str, quiet_env: dict[str, str], tmp_path: Path
+) -> None:
     out = tmp_path / "out.json"
     line = f"{shlex.quote(command)} advise --payment paid --closed no --json > {shlex.quote(str(out))}"
     child = spawn("/bin/sh", ["-c", line], quiet_env)
@@ -109,8 +111,19 @@ def test_an_alias_with_every_answer_shows_no_prompt(command: str, quiet_env: dic
 
 
 def test_the_message_is_offered_with_the_order_number(command: str, quiet_env: dict[str, str]) -> None:
-    args = ["advise", "--payment", "paid", "--closed", "no", "--shipping", "shipped", "--want", "refund",
-            "--seller-reply", "not-contacted"]
+    args = [
+        "advise",
+        "--payment",
+        "paid",
+        "--closed",
+        "no",
+        "--shipping",
+        "shipped",
+        "--want",
+        "refund",
+        "--seller-reply",
+        "not-contacted",
+    ]
     child = spawn(command, args, quiet_env)
     child.expect("How much buyer protection")
     child.send("\r")
@@ -126,7 +139,9 @@ def test_the_message_is_offered_with_the_order_number(command: str, quiet_env: d
 
 
 @pytest.mark.parametrize("term", ["dumb", "xterm-256color"])
-def test_no_color_and_dumb_terminals_at_60_columns(command: str, quiet_env: dict[str, str], term: str) -> None:
+def test_no_color_and_dumb_terminals_at_60_columns(
+    command: str, quiet_env: dict[str, str], term: str
+) -> None:
     env = {**quiet_env, "TERM": term, "NO_COLOR": "1"}
     child = spawn(command, ["advise", "--payment", "paid", "--closed", "seller-timeout"], env, columns=60)
     child.expect("coupon")
