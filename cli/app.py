@@ -1,6 +1,7 @@
 """The Typer app: flags -> core -> render, and the one place that turns errors into exit codes."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer would evaluate every annotation string of
+# every command at start-up; names only needed for type checking are quoted instead.
 
 import os
 import sys
@@ -261,13 +262,15 @@ def advise(
     given = {fact: value for fact, value in flags.items() if value is not None}
     _merge_answers(given, answer or [])
     order_number = _check_order(order)
-    from .deadlines import compute
-
     moments = _moments({"requested-at": requested_at, "cancelled-at": cancelled_at, "ship-by": ship_by})
-    moment_now = _now(now)
+    moment_now = _now(now) if moments or now else None  # no dates given: the clock is not needed
     rule_set = _load(rules)
     _check_answers(rule_set, given)
-    due = compute(rule_set.deadlines, moments, moment_now)
+    due: list[Due] = []
+    if moments and moment_now is not None:
+        from .deadlines import compute
+
+        due = compute(rule_set.deadlines, moments, moment_now)
     passed = {item.id: item.passed for item in due}
 
     from .engine import Advice, walk
@@ -389,13 +392,14 @@ def _check_order(order: str | None) -> str | None:
     return order
 
 
-def _moments(options: dict[str, str | None]) -> dict[str, Moment]:
+def _moments(options: dict[str, str | None]) -> "dict[str, Moment]":
+    given = {name: text for name, text in options.items() if text is not None}
+    if not given:
+        return {}  # and the clock module is never imported
     from .deadlines import parse_when
 
     moments = {}
-    for name, text in options.items():
-        if text is None:
-            continue
+    for name, text in given.items():
         try:
             moments[name] = parse_when(text)
         except ValueError as error:
@@ -403,7 +407,7 @@ def _moments(options: dict[str, str | None]) -> dict[str, Moment]:
     return moments
 
 
-def _now(text: str | None) -> datetime:
+def _now(text: str | None) -> "datetime":
     from datetime import datetime, timezone
 
     if text is None:
@@ -411,13 +415,13 @@ def _now(text: str | None) -> datetime:
     return _moments({"now": text})["now"].aware()
 
 
-def _load(path: str | None) -> RuleSet:
+def _load(path: str | None) -> "RuleSet":
     from .loader import load_rules
 
     return load_rules(path or None)
 
 
-def _check_answers(rule_set: RuleSet, given: dict[str, str]) -> None:
+def _check_answers(rule_set: "RuleSet", given: dict[str, str]) -> None:
     known = {question.id: question.values() for question in rule_set.questions}
     for fact, value in given.items():
         values = known.get(fact, FACTS.get(fact))
@@ -436,7 +440,7 @@ def _flag_for(fact: str, values: Sequence[str]) -> str:
     return f"--answer {fact}={'|'.join(values)}"
 
 
-def _missing(rule_set: RuleSet, needed: Needed, given: dict[str, str]) -> UsageError:
+def _missing(rule_set: "RuleSet", needed: "Needed", given: dict[str, str]) -> UsageError:
     import shlex
 
     missing = needed.missing()
@@ -475,7 +479,7 @@ def _prompt_output(as_json: bool, no_input: bool) -> Any | None:
     return None
 
 
-def _interview(rule_set: RuleSet, given: dict[str, str], passed: dict[str, bool], stream: Any) -> Advice:
+def _interview(rule_set: "RuleSet", given: dict[str, str], passed: dict[str, bool], stream: Any) -> "Advice":
     from prompt_toolkit.output import create_output
 
     from .prompts import interview, select_asker
@@ -488,7 +492,7 @@ def _interview(rule_set: RuleSet, given: dict[str, str], passed: dict[str, bool]
     return advice
 
 
-def _console() -> Console:
+def _console() -> "Console":
     import shutil
 
     from rich.console import Console
@@ -499,7 +503,7 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False, emoji=False, width=width, height=height)
 
 
-def _unicode(console: Console) -> bool:
+def _unicode(console: "Console") -> bool:
     return console.encoding.lower().replace("-", "").startswith("utf")
 
 
@@ -509,10 +513,10 @@ def _write(text: str) -> None:
 
 
 def _print_advice(
-    rule_set: RuleSet,
-    advice: Advice,
-    due: list[Due],
-    now: datetime,
+    rule_set: "RuleSet",
+    advice: "Advice",
+    due: "list[Due]",
+    now: "datetime | None",
     order: str | None,
     *,
     as_json: bool,

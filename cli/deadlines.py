@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
 from .model import Deadline
 
@@ -23,8 +23,7 @@ _WHEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(NamedTuple):
     """A moment as given: its wall-clock time, and its zone (None: the local zone)."""
 
     wall: datetime  # naive
@@ -84,8 +83,7 @@ def add_working_days(day: date, count: int) -> date:
     return result
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """A computed deadline: when, shown in the zone its moment was given in, and whether it passed."""
 
     id: str

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Ask, Check, Outcome, RuleSet
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One question on the path taken, with the answer that chose the branch."""
 
     question: str
     answer: str
 
 
-@dataclass(frozen=True)
-class Advice:
+class Advice(NamedTuple):
     """Where the answers lead: one outcome, with the notes that apply to these answers."""
 
     outcome: Outcome
@@ -27,8 +25,7 @@ class Advice:
     ignored: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Needed:
+class Needed(NamedTuple):
     """The walk stopped: `fact` is needed next; `later` may be needed after it, in tree order."""
 
     fact: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class AppError(Exception):
@@ -22,8 +22,7 @@ class UsageError(AppError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in a rule file, at a place a person can go to."""
 
     path: str

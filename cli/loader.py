@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem, RuleFileError
@@ -28,6 +27,7 @@ from .model import (
 )
 
 MAX_BYTES = 8 * 1024 * 1024
+CACHE_FORMAT = "ali-cancel rules 1"
 MAX_DEPTH = 32
 MAX_EVENTS = 4_000_000
 ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
@@ -49,16 +49,18 @@ DEFAULT_ACTION_TITLES = {
 # YAML events -> located nodes
 
 
-@dataclass
 class YNode:
     """A YAML node with its place: kind is map, seq, str, bool, int, float, null or other."""
 
-    kind: str
-    line: int
-    column: int
-    text: str = ""
-    items: list[YNode] = field(default_factory=list)  # seq items
-    pairs: list[tuple[YNode, YNode]] = field(default_factory=list)  # map entries
+    __slots__ = ("column", "items", "kind", "line", "pairs", "text")
+
+    def __init__(self, kind: str, line: int, column: int, text: str = "") -> None:
+        self.kind = kind
+        self.line = line
+        self.column = column
+        self.text = text
+        self.items: list[YNode] = []  # seq items
+        self.pairs: list[tuple[YNode, YNode]] = []  # map entries
 
     def describe(self) -> str:
         if self.kind in ("map", "seq"):
@@ -648,6 +650,11 @@ def read_file(path: str) -> bytes:
 
 def builtin_path() -> str:
     """The path of the built-in rule file, shipped in the package as ali_cancel.rules."""
+    import os
+
+    beside = os.path.join(os.path.dirname(__file__), "rules", "aliexpress.yaml")
+    if os.path.isfile(beside):  # the usual install: skips importing importlib.resources
+        return beside
     from importlib.resources import files
 
     return str(files("ali_cancel.rules").joinpath("aliexpress.yaml"))
@@ -668,52 +675,65 @@ def _cache_dir() -> str | None:
     return os.path.join(base, "ali-cancel")
 
 
-def _cache_key(data: bytes) -> str:
-    """The rule bytes and this loader's own code: a change to either makes a new key."""
-    import hashlib
+def _code_version() -> str:
+    """This loader's and the model's code: a change to either invalidates every cache entry."""
     import os
 
-    digest = hashlib.sha256(data)
-    for module_file in (__file__, os.path.join(os.path.dirname(__file__), "model.py")):
+    parts = []
+    for name in ("loader.py", "model.py"):
         try:
-            stat = os.stat(module_file)
-            digest.update(f"{module_file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            stat = os.stat(os.path.join(os.path.dirname(__file__), name))
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
         except OSError:
-            digest.update(b"?")
-    return digest.hexdigest()
+            parts.append(f"{name}:?")
+    return ";".join(parts)
+
+
+def _cache_name(source: str) -> str:
+    """A file name for the entry of `source` (FNV-1a of its absolute path; hashlib costs start-up)."""
+    import os
+
+    value = 0xCBF29CE484222325
+    for byte in os.path.abspath(source).encode("utf-8", "surrogateescape"):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"rules-{value:016x}.marshal"
 
 
 def load_rules(path: str | None) -> RuleSet:
     """The rules at `path` (None: the built-in file), from the compiled cache when it is current.
 
-    The cache is never fatal: unreadable, corrupt or unwritable, the YAML is parsed and used.
+    An entry is used only when it holds exactly these bytes of YAML and was made by this code, so
+    it is never stale. The cache is never fatal: unreadable, corrupt or unwritable, the YAML is
+    parsed and used.
     """
-    import json
+    import marshal  # built in: no import cost, and the fastest load of plain data
     import os
 
     from .model import from_plain, to_plain
 
     source = path or builtin_path()
     data = read_file(source)
+    version = _code_version()
     directory = _cache_dir()
-    key = _cache_key(data)
-    cached = os.path.join(directory, f"rules-{key[:32]}.json") if directory else None
+    cached = os.path.join(directory, _cache_name(source)) if directory else None
     if cached:
         try:
-            with open(cached, encoding="utf-8") as handle:
-                stored = json.load(handle)
-            if stored.get("key") == key:
+            with open(cached, "rb") as handle:
+                # our own file in the user's own cache: loading data runs nothing; anything odd -> parse
+                stored = marshal.loads(handle.read())  # noqa: S302
+            if stored["format"] == CACHE_FORMAT and stored["source"] == data and stored["code"] == version:
                 return from_plain(stored["rules"])
         except Exception:  # noqa: S110 - any trouble with the cache means: parse the YAML
             pass
     rules = load_bytes(data, source)
     if cached and directory:
+        entry = {"format": CACHE_FORMAT, "code": version, "source": data, "rules": to_plain(rules)}
         try:
             os.makedirs(directory, exist_ok=True)
             temporary = f"{cached}.{os.getpid()}.tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "rules": to_plain(rules)}, handle)
+            with open(temporary, "wb") as handle:
+                handle.write(marshal.dumps(entry))
             os.replace(temporary, cached)
-        except OSError:
+        except (OSError, ValueError):
             pass
     return rules

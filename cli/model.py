@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 #: The actions the contract knows; a rule file may use no other.
 ACTIONS = (
@@ -25,16 +23,14 @@ MESSAGE_KINDS = ("urge-shipping", "return-request", "shipment-cancelled", "follo
 MOMENTS = ("requested-at", "cancelled-at", "ship-by")
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One answer to a question: its value (the flag's value) and the label a person reads."""
 
     value: str
     label: str
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """A fact the tree may need, asked with a text, a one-line help and labelled choices."""
 
     id: str
@@ -52,8 +48,7 @@ class Question:
         return value
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(NamedTuple):
     """A step of the tree that needs one fact and branches on its value."""
 
     id: str
@@ -67,8 +62,7 @@ class Ask:
         return None
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """A step that branches on the clock: has a deadline passed (unknown counts as not)."""
 
     id: str
@@ -77,8 +71,7 @@ class Check:
     otherwise: str
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A note of an outcome, shown only when every fact it names was answered with one of its values."""
 
     text: str
@@ -88,14 +81,12 @@ class Note:
         return all(answers.get(fact) in values for fact, values in self.when)
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(NamedTuple):
     action: str
     why: str
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """A leaf of the tree: the one recommended action and everything a buyer needs to carry it out."""
 
     id: str
@@ -108,8 +99,7 @@ class Outcome:
     message: str | None = None
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """A moment given as an option, plus a fixed span: hours or working days (Monday to Friday)."""
 
     id: str
@@ -130,25 +120,63 @@ class Deadline:
 Node = Ask | Check | Outcome
 
 
-@dataclass(frozen=True)
 class RuleSet:
-    """A whole, validated rule file."""
+    """A whole, validated rule file, with its steps and outcomes indexed by id."""
 
-    title: str
-    start: str
-    actions: tuple[tuple[str, str], ...]  # (action id, title)
-    questions: tuple[Question, ...]
-    deadlines: tuple[Deadline, ...]
-    steps: tuple[Ask | Check, ...]
-    outcomes: tuple[Outcome, ...]
+    __slots__ = (
+        "_nodes",
+        "_questions",
+        "actions",
+        "deadlines",
+        "outcomes",
+        "questions",
+        "start",
+        "steps",
+        "title",
+    )
 
-    @cached_property
-    def _questions(self) -> dict[str, Question]:
-        return {question.id: question for question in self.questions}
+    def __init__(
+        self,
+        *,
+        title: str,
+        start: str,
+        actions: tuple[tuple[str, str], ...],  # (action id, title)
+        questions: tuple[Question, ...],
+        deadlines: tuple[Deadline, ...],
+        steps: tuple[Ask | Check, ...],
+        outcomes: tuple[Outcome, ...],
+    ) -> None:
+        self.title = title
+        self.start = start
+        self.actions = actions
+        self.questions = questions
+        self.deadlines = deadlines
+        self.steps = steps
+        self.outcomes = outcomes
+        self._questions = {question.id: question for question in questions}
+        self._nodes: dict[str, Node] = {node.id: node for node in (*steps, *outcomes)}
 
-    @cached_property
-    def _nodes(self) -> dict[str, Node]:
-        return {node.id: node for node in (*self.steps, *self.outcomes)}
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.title,
+            self.start,
+            self.actions,
+            self.questions,
+            self.deadlines,
+            self.steps,
+            self.outcomes,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleSet) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"RuleSet(title={self.title!r}, questions={len(self.questions)}, outcomes={len(self.outcomes)})"
+        )
 
     def question(self, fact: str) -> Question:
         return self._questions[fact]

@@ -7,18 +7,22 @@ shown as written and never read as Rich markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
-from .deadlines import Due, relative
 from .engine import Advice
 from .model import RuleSet
+
+if TYPE_CHECKING:  # the clock is imported only when there are deadlines to show
+    from datetime import datetime
+
+    from .deadlines import Due
 
 
 class Glyphs:
@@ -34,22 +38,34 @@ def _heading(text: str) -> Text:
     return Text(text, style="bold")
 
 
-def _numbered(items: Sequence[str]) -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", style="bold cyan", no_wrap=True)
-    table.add_column(ratio=1)
-    for number, item in enumerate(items, 1):
-        table.add_row(f"{number}.", Text(item))
-    return table
+class Hanging:
+    """Items behind a marker, wrapped lines indented under their first: a list without rich.table.
+
+    (rich.table alone costs more start-up than everything else we draw.)
+    """
+
+    def __init__(self, items: Sequence[tuple[str, Text]], marker_style: str = "") -> None:
+        self.items = items
+        self.marker_style = Style.parse(marker_style) if marker_style else Style()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = max((len(marker) for marker, _ in self.items), default=0) + 1
+        inner = options.update(width=max(options.max_width - indent, 10))
+        for marker, text in self.items:
+            lines = console.render_lines(text, inner, pad=False)
+            for index, line in enumerate(lines):
+                lead = marker.rjust(indent - 1) + " " if index == 0 else " " * indent
+                yield Segment(lead, self.marker_style if index == 0 else None)
+                yield from line
+                yield Segment.line()
 
 
-def _bullets(items: Sequence[Text | str], glyphs: Glyphs) -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True, style="dim")
-    table.add_column(ratio=1)
-    for item in items:
-        table.add_row(glyphs.bullet, item if isinstance(item, Text) else Text(item))
-    return table
+def _numbered(items: Sequence[str]) -> Hanging:
+    return Hanging([(f"{number}.", Text(item)) for number, item in enumerate(items, 1)], "bold cyan")
+
+
+def _bullets(items: Sequence[Text | str], glyphs: Glyphs) -> Hanging:
+    return Hanging([(glyphs.bullet, item if isinstance(item, Text) else Text(item)) for item in items], "dim")
 
 
 def _format_time(at: datetime) -> str:
@@ -60,7 +76,7 @@ def advice_view(
     rules: RuleSet,
     advice: Advice,
     due: Sequence[Due],
-    now: datetime,
+    now: datetime | None,
     message: str | None,
     *,
     unicode: bool = True,
@@ -74,11 +90,14 @@ def advice_view(
         parts += [Text(""), _heading("Good to know"), _bullets(advice.notes, glyphs)]
 
     if due:
+        from .deadlines import relative
+
         timeline: list[Text | str] = []
         for item in due:
             line = Text(item.label)
             line.append(f"\n{_format_time(item.at.astimezone())}, ", style="dim")
-            line.append(relative(item.at, now), style="red" if item.passed else "green")
+            if now is not None:
+                line.append(relative(item.at, now), style="red" if item.passed else "green")
             timeline.append(line)
         parts += [Text(""), _heading("Deadlines"), _bullets(timeline, glyphs)]
 

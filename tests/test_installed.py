@@ -139,7 +139,7 @@ def test_the_cache_is_used_and_a_corrupt_one_is_ignored(command: str, quiet_env:
     args = ["advise", "--payment", "unpaid", "--json"]
     first = run(command, args, quiet_env)
     cache = Path(quiet_env["ALI_CANCEL_CACHE_DIR"])
-    entries = list(cache.glob("rules-*.json"))
+    entries = list(cache.glob("rules-*.marshal"))
     assert len(entries) == 1
     entries[0].write_bytes(b"\x00garbage")
     second = run(command, args, quiet_env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import time
 from pathlib import Path
 
@@ -277,13 +278,22 @@ def test_the_compiled_cache_round_trips_and_survives_corruption(
     cache = tmp_path / "cache"
     monkeypatch.setenv("ALI_CANCEL_CACHE_DIR", str(cache))
     first = load_rules(str(source))
-    stored = list(cache.glob("rules-*.json"))
+    stored = list(cache.glob("rules-*.marshal"))
     assert len(stored) == 1
     assert load_rules(str(source)) == first
     assert from_plain(to_plain(first)) == first
-    stored[0].write_text("{not json")
-    assert load_rules(str(source)) == first  # corrupt: parsed again, and rewritten
-    stored[0].write_text('{"key": "other", "rules": {}}')
+    good = stored[0].read_bytes()
+    for corrupt in (
+        b"{not marshal",
+        good[: len(good) // 2],
+        bytes(range(256)) * 4,
+        b"",
+        marshal.dumps([1, 2]),
+    ):
+        stored[0].write_bytes(corrupt)
+        assert load_rules(str(source)) == first  # corrupt: parsed again, and rewritten
+        assert stored[0].read_bytes() == good
+    stored[0].write_bytes(marshal.dumps({"format": "other", "source": b"", "code": "", "rules": {}}))
     assert load_rules(str(source)) == first
     source.write_text(SMALL.replace('"Red"', '"Crimson"'))  # new content: never the stale entry
     assert load_rules(str(source)).questions[0].choices[0].label == "Crimson"
