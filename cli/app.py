@@ -134,15 +134,19 @@ class AliCancelGroup(TyperGroup):
 app = typer.Typer(
     cls=AliCancelGroup,
     name=PROG,
-    help="Advice for getting out of an AliExpress order, or getting your money back.",
     add_completion=True,
     invoke_without_command=True,
     no_args_is_help=False,
+    # Plain Click help: Typer's Rich help imports rich.markdown, markdown-it and rich.traceback,
+    # which doubles the time of `--help` (tests/bench/startup.py shows it).
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="Check, draw and export rule files.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Check, draw and export rule files.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(rules_app, name="rules")
 
 
@@ -246,7 +250,11 @@ def advise(
     ),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error."),
 ) -> None:
-    """Walk the decision tree, ask for what it still needs, and print the advice."""
+    """Print the advice for an order; ask for what the flags leave out.
+
+    Give the facts you know as flags; in a terminal the rest is asked, otherwise the command
+    stops with exit 2 and names every flag it still needs.
+    """
     del debug  # read by AliCancelGroup.main before anything runs
     flags = {
         "payment": payment,
@@ -529,7 +537,7 @@ def _print_advice(
     if as_json:
         import json
 
-        from .render import advice_json
+        from .report import advice_json
 
         encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower().replace("-", "")
         payload = advice_json(rule_set, advice, due, text)

@@ -1,4 +1,4 @@
-"""Advice -> Rich renderables (returned, never printed), and the contract's JSON view.
+"""Advice -> Rich renderables (returned, never printed); the JSON view is in report.py.
 
 Every text that comes from a rule file or a flag is wrapped in Text, so that `[...]` in it is
 shown as written and never read as Rich markup.
@@ -7,7 +7,7 @@ shown as written and never read as Rich markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
@@ -159,21 +159,3 @@ def message_view(message: str) -> RenderableType:
         Text(message, no_wrap=True, overflow="ignore"),  # the terminal wraps it; copies stay whole
         Rule(style="dim"),
     )
-
-
-def advice_json(rules: RuleSet, advice: Advice, due: Sequence[Due], message: str | None) -> dict[str, Any]:
-    """The contract's JSON object, key for key."""
-    outcome = advice.outcome
-    return {
-        "action": {"id": outcome.action, "title": outcome.title, "steps": list(outcome.steps)},
-        "alternatives": [
-            {"id": a.action, "title": rules.action_title(a.action), "why": a.why}
-            for a in outcome.alternatives
-        ],
-        "notes": list(advice.notes),
-        "deadlines": [{"id": d.id, "at": d.at.isoformat(), "passed": d.passed} for d in due],
-        "message": message,
-        "path": [{"question": s.question, "answer": s.answer} for s in advice.path],
-        "ignored": list(advice.ignored),
-        "sources": list(outcome.sources),
-    }

@@ -215,14 +215,14 @@ def test_core_modules_import_nothing_of_the_terminal() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_one_shot_advice_does_not_import_questionary_or_yaml_when_cached(quiet_env: dict[str, str]) -> None:
+def test_one_shot_json_imports_no_prompt_yaml_or_rich_once_cached(quiet_env: dict[str, str]) -> None:
     probe = (
         "import sys\n"
         "from ali_cancel.app import main\n"
         "sys.argv = ['ali-cancel', 'advise', '--payment', 'unpaid', '--json']\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
-        "names = ('questionary', 'prompt_toolkit', 'yaml', 'pydantic')\n"
+        "names = ('questionary', 'prompt_toolkit', 'yaml', 'pydantic', 'rich', 'hashlib')\n"
         "print(sorted(m for m in names if m in sys.modules), file=sys.stderr)\n"
     )
     for _ in range(2):  # the first run fills the cache
