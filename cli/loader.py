@@ -59,8 +59,9 @@ class YNode:
         self.line = line
         self.column = column
         self.text = text
-        self.items: list[YNode] = []  # seq items
-        self.pairs: list[tuple[YNode, YNode]] = []  # map entries
+        # children: only a container gets lists of its own (a big file is mostly scalars)
+        self.items: list[YNode] | tuple[()] = [] if kind == "seq" else ()
+        self.pairs: list[tuple[YNode, YNode]] | tuple[()] = [] if kind == "map" else ()
 
     def describe(self) -> str:
         if self.kind in ("map", "seq"):
@@ -134,73 +135,80 @@ def parse_yaml(data: bytes, path: str) -> YNode:
     def fail(mark: Any, message: str) -> RuleFileError:
         return RuleFileError([Problem(path, mark.line + 1, mark.column + 1, message)])
 
+    seen_keys: list[set[tuple[str, str]]] = []  # per open mapping: duplicate keys in O(1)
+
     def attach(node: YNode) -> None:
         nonlocal root
         if not stack:
             root = node
             return
         parent = stack[-1]
-        if parent.kind == "seq":
+        key = pending_key[-1]
+        if isinstance(parent.items, list):  # a sequence
             parent.items.append(node)
-        elif pending_key[-1] is None:
+        elif key is None:
             pending_key[-1] = node
         else:
-            key = pending_key[-1]
-            assert key is not None  # noqa: S101 - just set above
-            if key.kind == "str" and any(k.kind == "str" and k.text == key.text for k, _ in parent.pairs):
-                raise RuleFileError(
-                    [
-                        Problem(
-                            path,
-                            key.line,
-                            key.column,
-                            f"duplicate key {key.text!r}: each key may appear once",
-                        )
-                    ]
-                )
-            parent.pairs.append((key, node))
+            if key.kind not in ("map", "seq"):
+                identity = (key.kind, key.text)
+                if identity in seen_keys[-1]:
+                    message = f"duplicate key {key.text!r}: each key may appear once"
+                    raise RuleFileError([Problem(path, key.line, key.column, message)])
+                seen_keys[-1].add(identity)
+            if isinstance(parent.pairs, list):  # always: only mappings take keys
+                parent.pairs.append((key, node))
             pending_key[-1] = None
 
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    kinds: dict[str, str] = {}  # plain scalar -> its YAML 1.1 type; keys repeat, resolving is slow
     count = 0
     try:
         for event in _events(text):
             count += 1
-            if count > MAX_EVENTS:
-                raise fail(event.start_mark, f"too many YAML nodes (over {MAX_EVENTS:,})")
-            if isinstance(event, yaml.AliasEvent):
-                raise fail(
-                    event.start_mark, "aliases (*name) are not allowed in rule files: write the text out"
-                )
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise fail(event.start_mark, "more than one YAML document: a rule file holds one")
-                continue
-            if isinstance(event, (yaml.NodeEvent)) and getattr(event, "anchor", None):
-                raise fail(
-                    event.start_mark, "anchors (&name) are not allowed in rule files: write the text out"
-                )
-            tag = getattr(event, "tag", None)
-            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and tag not in (None, "!"):
-                raise fail(event.start_mark, f"tags like {tag!r} are not allowed in rule files")
-            line, column = event.start_mark.line + 1, event.start_mark.column + 1
-            if isinstance(event, yaml.ScalarEvent):
-                if not event.style and tag is None:
-                    resolved = resolver.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
-                    kind = _SCALAR_KINDS.get(resolved, "other")
-                else:
-                    kind = "str"
-                attach(YNode(kind, line, column, text=event.value))
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            cls = event.__class__
+            if cls is scalar or cls is mapping_start or cls is sequence_start:
+                mark = event.start_mark
+                if event.anchor:
+                    raise fail(mark, "anchors (&name) are not allowed in rule files: write the text out")
+                if event.tag is not None and event.tag != "!":
+                    raise fail(mark, f"tags like {event.tag!r} are not allowed in rule files")
+                if count > MAX_EVENTS:
+                    raise fail(mark, f"too many YAML nodes (over {MAX_EVENTS:,})")
+                if cls is scalar:
+                    value = event.value
+                    if event.style or event.tag is not None:
+                        kind = "str"
+                    else:
+                        kind = kinds.get(value, "")
+                        if not kind:
+                            resolved = resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+                            kind = kinds[value] = _SCALAR_KINDS.get(resolved, "other")
+                    leaf = YNode(kind, mark.line + 1, mark.column + 1, value)
+                    if stack and stack[-1].kind == "map" and pending_key[-1] is None:
+                        pending_key[-1] = leaf  # the common case inline: a key of a mapping
+                    else:
+                        attach(leaf)
+                    continue
                 if len(stack) >= MAX_DEPTH:
-                    raise fail(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
-                node = YNode("map" if isinstance(event, yaml.MappingStartEvent) else "seq", line, column)
+                    raise fail(mark, f"nested more than {MAX_DEPTH} levels deep")
+                node = YNode("map" if cls is mapping_start else "seq", mark.line + 1, mark.column + 1)
                 attach(node)
                 stack.append(node)
                 pending_key.append(None)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                seen_keys.append(set())
+            elif cls in ends:
                 stack.pop()
                 pending_key.pop()
+                seen_keys.pop()
+            elif cls is yaml.AliasEvent:
+                raise fail(
+                    event.start_mark, "aliases (*name) are not allowed in rule files: write the text out"
+                )
+            elif cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise fail(event.start_mark, "more than one YAML document: a rule file holds one")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = f"YAML syntax: {error.problem or error.context}"
@@ -226,6 +234,7 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.good_ids: set[str] = set()
 
     def error(self, node: YNode, message: str) -> None:
         self.problems.append(Problem(self.path, node.line, node.column, message))
@@ -247,10 +256,14 @@ class _Reader:
         return None
 
     def ident(self, node: YNode, what: str) -> str | None:
+        if node.kind == "str" and node.text in self.good_ids:  # ids repeat: keys and links
+            return node.text
         value = self.text(node, what)
         if value is not None and not ID.match(value):
             self.error(node, f"{what} {value!r} is not a valid id: use a-z, 0-9 and '-' (at most 64)")
             return None
+        if value is not None:
+            self.good_ids.add(value)
         return value
 
     def mapping(self, node: YNode, what: str) -> list[tuple[str, YNode, YNode]]:
@@ -345,6 +358,9 @@ def build(root: YNode, path: str) -> RuleSet:
                 )
 
     def expand(value: str, node: YNode, what: str) -> str:
+        if "{" not in value:
+            return value
+
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             deadline = deadlines.get(name)
@@ -427,6 +443,7 @@ def build(root: YNode, path: str) -> RuleSet:
         f = r.fields(value, what, ("ask", "answers"))
         fact = r.ident(f["ask"], f"'ask' of {what}") if "ask" in f else None
         question = questions.get(fact) if fact else None
+        choice_values = question.values() if question is not None else ()
         if fact is not None:
             asked.add(fact)
             if fact not in question_nodes:
@@ -435,11 +452,11 @@ def build(root: YNode, path: str) -> RuleSet:
         if "answers" in f:
             answer_entries = r.mapping(f["answers"], f"the answers of {what}")
             for value_id, value_node, target_node in answer_entries:
-                if question is not None and value_id not in question.values():
+                if question is not None and value_id not in choice_values:
                     r.error(
                         value_node,
                         f"{what}: {value_id!r} is not a choice of question {fact!r} "
-                        f"(choices: {', '.join(question.values())})",
+                        f"(choices: {', '.join(choice_values)})",
                     )
                     continue
                 target = link(key, target_node, f"answer {value_id!r} of {what}")
@@ -447,11 +464,11 @@ def build(root: YNode, path: str) -> RuleSet:
                     answers[value_id] = target
             present = {value_id for value_id, _, _ in answer_entries}
             if question is not None and f["answers"].kind == "map":
-                for choice in question.values():
+                for choice in choice_values:
                     if choice not in present:
                         r.error(f["answers"], f"{what}: choice {choice!r} of question {fact!r} leads nowhere")
         if fact is not None and question is not None and len(answers) == len(question.choices):
-            steps.append(Ask(key, fact, tuple((v, answers[v]) for v in question.values())))
+            steps.append(Ask(key, fact, tuple((v, answers[v]) for v in choice_values)))
 
     outcomes: list[Outcome] = []
     for key, _key_node, value in outcome_entries:
@@ -628,7 +645,17 @@ def _reachable(start: str, links: dict[str, list[tuple[str, YNode]]]) -> set[str
 
 def load_bytes(data: bytes, path: str) -> RuleSet:
     """Parse and check a rule file's bytes; raise RuleFileError naming `path`."""
-    return build(parse_yaml(data, path), path)
+    import gc
+
+    # A big file makes hundreds of thousands of objects that all stay alive: the cyclic garbage
+    # collector would walk them again and again (about 3x the parse time), to find nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build(parse_yaml(data, path), path)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_file(path: str) -> bytes:
