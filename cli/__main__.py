@@ -1,5 +1,5 @@
 """Run the assistant as `python -m ali_cancel`."""
 
-from .app import main
+from .launch import main
 
 main()

@@ -488,9 +488,13 @@ def _prompt_output(as_json: bool, no_input: bool) -> Any | None:
 
 
 def _interview(rule_set: "RuleSet", given: dict[str, str], passed: dict[str, bool], stream: Any) -> "Advice":
+    import gc
+
     from prompt_toolkit.output import create_output
 
     from .prompts import interview, select_asker
+
+    gc.enable()  # paused for start-up by launch.py; a session at the prompts may last a while
 
     output = create_output(stdout=stream)
     try:
