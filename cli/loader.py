@@ -29,7 +29,7 @@ from .model import (
 MAX_BYTES = 8 * 1024 * 1024
 CACHE_FORMAT = "ali-cancel rules 1"
 MAX_DEPTH = 32
-MAX_EVENTS = 4_000_000
+MAX_CONTAINERS = 1_000_000
 ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -52,16 +52,23 @@ DEFAULT_ACTION_TITLES = {
 class YNode:
     """A YAML node with its place: kind is map, seq, str, bool, int, float, null or other."""
 
-    __slots__ = ("column", "items", "kind", "line", "pairs", "text")
+    __slots__ = ("items", "kind", "mark", "pairs", "text")
 
-    def __init__(self, kind: str, line: int, column: int, text: str = "") -> None:
+    def __init__(self, kind: str, mark: Any, text: str = "") -> None:
         self.kind = kind
-        self.line = line
-        self.column = column
+        self.mark = mark  # the parser's mark; line and column are worked out only when asked
         self.text = text
         # children: only a container gets lists of its own (a big file is mostly scalars)
         self.items: list[YNode] | tuple[()] = [] if kind == "seq" else ()
         self.pairs: list[tuple[YNode, YNode]] | tuple[()] = [] if kind == "map" else ()
+
+    @property
+    def line(self) -> int:
+        return int(self.mark.line) + 1
+
+    @property
+    def column(self) -> int:
+        return int(self.mark.column) + 1
 
     def describe(self) -> str:
         if self.kind in ("map", "seq"):
@@ -108,18 +115,6 @@ def _decode(data: bytes, path: str) -> str:
     return text
 
 
-def _events(text: str) -> Iterator[Any]:
-    import yaml
-
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_class(text)
-    try:
-        while loader.check_event():
-            yield loader.get_event()
-    finally:
-        loader.dispose()
-
-
 def parse_yaml(data: bytes, path: str) -> YNode:
     """Build the located node tree of one YAML document, or raise RuleFileError."""
     import yaml
@@ -128,79 +123,79 @@ def parse_yaml(data: bytes, path: str) -> YNode:
     text = _decode(data, path)
     resolver = Resolver()
     root: YNode | None = None
-    stack: list[YNode] = []
-    pending_key: list[YNode | None] = []
     documents = 0
 
     def fail(mark: Any, message: str) -> RuleFileError:
         return RuleFileError([Problem(path, mark.line + 1, mark.column + 1, message)])
 
-    seen_keys: list[set[tuple[str, str]]] = []  # per open mapping: duplicate keys in O(1)
+    # The open containers, innermost last: [node, is a mapping, pending key or None, keys seen].
+    frames: list[list[Any]] = []
+    frame: list[Any] | None = None
 
     def attach(node: YNode) -> None:
+        """Put a finished node where it belongs: the root, a list item, a key, or a key's value."""
         nonlocal root
-        if not stack:
+        if frame is None:
             root = node
-            return
-        parent = stack[-1]
-        key = pending_key[-1]
-        if isinstance(parent.items, list):  # a sequence
-            parent.items.append(node)
-        elif key is None:
-            pending_key[-1] = node
+        elif not frame[1]:
+            frame[0].items.append(node)
+        elif frame[2] is None:
+            frame[2] = node
         else:
-            if key.kind not in ("map", "seq"):
+            key = frame[2]
+            if key.kind not in {"map", "seq"}:
                 identity = (key.kind, key.text)
-                if identity in seen_keys[-1]:
+                if identity in frame[3]:
                     message = f"duplicate key {key.text!r}: each key may appear once"
                     raise RuleFileError([Problem(path, key.line, key.column, message)])
-                seen_keys[-1].add(identity)
-            if isinstance(parent.pairs, list):  # always: only mappings take keys
-                parent.pairs.append((key, node))
-            pending_key[-1] = None
+                frame[3].add(identity)
+            frame[0].pairs.append((key, node))
+            frame[2] = None
 
     scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     kinds: dict[str, str] = {}  # plain scalar -> its YAML 1.1 type; keys repeat, resolving is slow
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    check_event, get_event = loader.check_event, loader.get_event
     count = 0
     try:
-        for event in _events(text):
-            count += 1
+        while check_event():
+            event = get_event()
             cls = event.__class__
-            if cls is scalar or cls is mapping_start or cls is sequence_start:
+            if cls is scalar:
+                if event.anchor or (event.tag is not None and event.tag != "!"):
+                    what = "anchors (&name)" if event.anchor else f"tags like {event.tag!r}"
+                    raise fail(event.start_mark, f"{what} are not allowed in rule files: write the text out")
+                value = event.value
+                if event.style or event.tag is not None:
+                    kind = "str"
+                else:
+                    kind = kinds.get(value, "")
+                    if not kind:
+                        resolved = resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+                        kind = kinds[value] = _SCALAR_KINDS.get(resolved, "other")
+                leaf = YNode(kind, event.start_mark, value)
+                if frame is not None and frame[1] and frame[2] is None:
+                    frame[2] = leaf  # the common case, inline: a key of a mapping
+                else:
+                    attach(leaf)
+            elif cls is mapping_start or cls is sequence_start:
                 mark = event.start_mark
-                if event.anchor:
-                    raise fail(mark, "anchors (&name) are not allowed in rule files: write the text out")
-                if event.tag is not None and event.tag != "!":
-                    raise fail(mark, f"tags like {event.tag!r} are not allowed in rule files")
-                if count > MAX_EVENTS:
-                    raise fail(mark, f"too many YAML nodes (over {MAX_EVENTS:,})")
-                if cls is scalar:
-                    value = event.value
-                    if event.style or event.tag is not None:
-                        kind = "str"
-                    else:
-                        kind = kinds.get(value, "")
-                        if not kind:
-                            resolved = resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-                            kind = kinds[value] = _SCALAR_KINDS.get(resolved, "other")
-                    leaf = YNode(kind, mark.line + 1, mark.column + 1, value)
-                    if stack and stack[-1].kind == "map" and pending_key[-1] is None:
-                        pending_key[-1] = leaf  # the common case inline: a key of a mapping
-                    else:
-                        attach(leaf)
-                    continue
-                if len(stack) >= MAX_DEPTH:
+                if event.anchor or (event.tag is not None and event.tag != "!"):
+                    what = "anchors (&name)" if event.anchor else f"tags like {event.tag!r}"
+                    raise fail(mark, f"{what} are not allowed in rule files: write the text out")
+                count += 1
+                if count > MAX_CONTAINERS:
+                    raise fail(mark, f"too many YAML mappings and lists (over {MAX_CONTAINERS:,})")
+                if len(frames) >= MAX_DEPTH:
                     raise fail(mark, f"nested more than {MAX_DEPTH} levels deep")
-                node = YNode("map" if cls is mapping_start else "seq", mark.line + 1, mark.column + 1)
+                node = YNode("map" if cls is mapping_start else "seq", mark)
                 attach(node)
-                stack.append(node)
-                pending_key.append(None)
-                seen_keys.append(set())
-            elif cls in ends:
-                stack.pop()
-                pending_key.pop()
-                seen_keys.pop()
+                frame = [node, cls is mapping_start, None, set()]
+                frames.append(frame)
+            elif cls is mapping_end or cls is sequence_end:
+                frames.pop()
+                frame = frames[-1] if frames else None
             elif cls is yaml.AliasEvent:
                 raise fail(
                     event.start_mark, "aliases (*name) are not allowed in rule files: write the text out"
@@ -217,6 +212,8 @@ def parse_yaml(data: bytes, path: str) -> YNode:
         raise fail(mark, message) from None
     except yaml.YAMLError as error:
         raise RuleFileError([Problem(path, 1, 1, f"YAML: {error}")]) from None
+    finally:
+        loader.dispose()
     if root is None:
         raise RuleFileError(
             [Problem(path, 1, 1, "the file holds no YAML document: a rule file is a mapping")]

@@ -14,6 +14,7 @@ import pytest
 
 from .conftest import ROOT, SHARED
 from .scenarios import EXTRA
+from .test_loader import HOSTILE
 
 
 def run(
@@ -230,3 +231,19 @@ def test_one_shot_json_imports_no_prompt_yaml_or_rich_once_cached(quiet_env: dic
             [sys.executable, "-c", probe], capture_output=True, text=True, env=quiet_env, check=True
         )
     assert result.stderr.strip() == "[]"
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=lambda c: c[0])
+def test_hostile_rule_files_through_the_installed_command(
+    command: str, quiet_env: dict[str, str], tmp_path: Path, case: tuple[str, str | bytes, str, str]
+) -> None:
+    name, text, _, what = case
+    path = tmp_path / "hostile.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    for args in (["rules", "validate", str(path)], ["advise", "--rules", str(path), "--payment", "paid"]):
+        result = run(command, args, quiet_env)
+        assert result.returncode == 3, (name, result.stderr)
+        assert result.stdout == ""
+        first = result.stderr.splitlines()[0]
+        assert first.startswith(f"{path}:") and what in result.stderr
+        assert "Traceback" not in result.stderr

@@ -74,6 +74,15 @@ def test_ctrl_c_at_a_prompt_exits_130_with_one_line(command: str, quiet_env: dic
     assert "Traceback" not in output and "Aborted" not in output
 
 
+def test_ctrl_d_at_a_prompt_also_leaves_cleanly(command: str, quiet_env: dict[str, str]) -> None:
+    child = spawn(command, ["advise", "--payment", "paid"], quiet_env)
+    child.expect("Has AliExpress closed the order")
+    child.send("\x04")
+    code, output = finish(child)
+    assert code == 130
+    assert "stopped: nothing was changed." in output and "Traceback" not in output
+
+
 def test_json_to_a_file_while_prompting_stays_pure(
     command: str, quiet_env: dict[str, str], tmp_path: Path
 ) -> None:
