@@ -10,29 +10,13 @@ import pytest
 from ali_cancel.app import FACTS, app
 from typer.testing import CliRunner, Result
 
+from . import scenarios
 from .conftest import ROOT
 from .test_loader import SMALL
 
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TZ": "UTC", "ALI_CANCEL_CACHE_DIR": ""}
 UNPAID = ["advise", "--payment", "unpaid", "--no-input"]
-CONTACT = [
-    "advise",
-    "--payment",
-    "paid",
-    "--closed",
-    "no",
-    "--shipping",
-    "not-shipped",
-    "--cancel-request",
-    "none",
-    "--coupon",
-    "platform",
-    "--seller-asked",
-    "no",
-    "--want",
-    "item",
-    "--no-input",
-]
+CONTACT = ["advise", *scenarios.CONTACT, "--no-input"]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from .conftest import ROOT, SHARED
-from .scenarios import EXTRA
+from .scenarios import EXTRA, NOT_SHIPPED, flags
 from .test_loader import HOSTILE
 
 
@@ -89,23 +89,8 @@ def test_a_closed_pipe_is_quiet(command: str, quiet_env: dict[str, str]) -> None
 
 def test_plain_ascii_output_under_lang_c(command: str, quiet_env: dict[str, str]) -> None:
     env = {**quiet_env, "LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
-    args = [
-        "advise",
-        "--payment",
-        "paid",
-        "--closed",
-        "no",
-        "--shipping",
-        "not-shipped",
-        "--cancel-request",
-        "pending",
-        "--coupon",
-        "none",
-        "--requested-at",
-        "2026-11-20T10:00Z",
-        "--now",
-        "2026-11-21T10:00Z",
-    ]
+    args = ["advise", *NOT_SHIPPED, *flags(cancel_request="pending", coupon="none")]
+    args += flags(requested_at="2026-11-20T10:00Z", now="2026-11-21T10:00Z")
     for extra in ([], ["--json"]):
         result = run(command, [*args, *extra], env)
         assert result.returncode == 0, result.stderr

@@ -11,6 +11,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from .scenarios import PAID_OPEN, flags
+
 DOWN, LEFT, CTRL_C = "\x1b[B", "\x1b[D", "\x03"
 
 pytestmark = pytest.mark.timeout(60)
@@ -120,19 +122,7 @@ def test_an_alias_with_every_answer_shows_no_prompt(command: str, quiet_env: dic
 
 
 def test_the_message_is_offered_with_the_order_number(command: str, quiet_env: dict[str, str]) -> None:
-    args = [
-        "advise",
-        "--payment",
-        "paid",
-        "--closed",
-        "no",
-        "--shipping",
-        "shipped",
-        "--want",
-        "refund",
-        "--seller-reply",
-        "not-contacted",
-    ]
+    args = ["advise", *PAID_OPEN, *flags(shipping="shipped", want="refund", seller_reply="not-contacted")]
     child = spawn(command, args, quiet_env)
     child.expect("How much buyer protection")
     child.send("\r")
