@@ -225,6 +225,9 @@ def parse_yaml(data: bytes, path: str) -> YNode:
 # located nodes -> RuleSet
 
 
+Entry = tuple[str, YNode, YNode]  # (key, key node, value node) of a mapping
+
+
 class _Reader:
     """Checks shapes and collects every problem instead of stopping at the first."""
 
@@ -263,7 +266,7 @@ class _Reader:
             self.good_ids.add(value)
         return value
 
-    def mapping(self, node: YNode, what: str) -> list[tuple[str, YNode, YNode]]:
+    def mapping(self, node: YNode, what: str) -> list[Entry]:
         """The (key, key node, value node) entries of a mapping whose keys are valid ids."""
         if node.kind != "map":
             self.error(node, f"{what} must be a mapping, not {node.describe()}")
@@ -296,14 +299,23 @@ class _Reader:
                     self.error(node, f"{what} is missing the key {key!r}")
         return found
 
-    def texts(self, node: YNode, what: str, *, allow_empty: bool = False) -> list[tuple[str, YNode]]:
-        if node.kind != "seq":
+    def field_text(self, found: dict[str, YNode], key: str, what: str) -> str | None:
+        """The text under `key` of a mapping read with fields(), or None (absent, or reported)."""
+        return self.text(found[key], what) if key in found else None
+
+    def items(self, node: YNode, what: str) -> list[YNode]:
+        if not isinstance(node.items, list):
             self.error(node, f"{what} must be a list, not {node.describe()}")
             return []
-        if not node.items and not allow_empty:
+        return node.items
+
+    def texts(self, node: YNode, what: str) -> list[tuple[str, YNode]]:
+        """The texts of a non-empty list of texts, each with its node."""
+        items = self.items(node, what)
+        if node.kind == "seq" and not items:
             self.error(node, f"{what} is an empty list")
         result = []
-        for index, item in enumerate(node.items, 1):
+        for index, item in enumerate(items, 1):
             value = self.text(item, f"item {index} of {what}")
             if value is not None:
                 result.append((value, item))
@@ -312,77 +324,122 @@ class _Reader:
 
 def build(root: YNode, path: str) -> RuleSet:
     """Check a node tree against the rule-file format; raise RuleFileError with every problem."""
-    r = _Reader(path)
-    top = r.fields(
-        root, "the rule file", ("title", "start", "questions", "tree", "outcomes"), ("actions", "deadlines")
-    )
-    title = r.text(top["title"], "title") if "title" in top else None
+    return _Builder(_Reader(path)).build(root)
 
-    # actions: titles for the contract's action ids
-    action_titles = dict(DEFAULT_ACTION_TITLES)
-    if "actions" in top:
-        for key, key_node, value in r.mapping(top["actions"], "actions"):
+
+class _Builder:
+    """Reads the sections of a rule file in order; each later one checks its links to the earlier."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.r = reader
+        self.deadlines: dict[str, Deadline] = {}
+        self.questions: dict[str, Question] = {}
+        self.question_nodes: dict[str, YNode] = {}  # every question key, usable or not
+        self.places: dict[str, YNode] = {}  # every step and outcome id, where it is defined
+        self.links: dict[str, list[tuple[str, YNode]]] = {}  # node id -> [(target id, place)]
+        self.asked: set[str] = set()
+
+    def build(self, root: YNode) -> RuleSet:
+        r = self.r
+        required = ("title", "start", "questions", "tree", "outcomes")
+        top = r.fields(root, "the rule file", required, ("actions", "deadlines"))
+        title = r.field_text(top, "title", "title")
+        action_titles = self.actions(top["actions"]) if "actions" in top else dict(DEFAULT_ACTION_TITLES)
+        if "deadlines" in top:
+            self.read_deadlines(top["deadlines"])
+        if "questions" in top:
+            self.read_questions(top["questions"])
+        step_entries = r.mapping(top["tree"], "tree") if "tree" in top else []
+        outcome_entries = r.mapping(top["outcomes"], "outcomes") if "outcomes" in top else []
+        if "outcomes" in top and top["outcomes"].kind == "map" and not top["outcomes"].pairs:
+            r.error(top["outcomes"], "outcomes is empty")
+        for key, key_node, _ in (*step_entries, *outcome_entries):  # ids first: links may point ahead
+            if key in self.places:
+                r.error(key_node, f"{key!r} names both a step of the tree and an outcome: ids must differ")
+            self.places.setdefault(key, key_node)
+        steps = [step for key, _, value in step_entries if (step := self.step(key, value)) is not None]
+        outcomes = [o for key, _, value in outcome_entries if (o := self.outcome(key, value)) is not None]
+        start = r.ident(top["start"], "start") if "start" in top else None
+        if start is not None and start not in self.places:
+            r.error(top["start"], f"start names {start!r}, which is neither a step nor an outcome")
+            start = None
+        self.check_graph(start, step_entries, outcome_entries)
+        if r.problems or title is None or start is None:
+            if not r.problems:  # pragma: no cover - every None above comes with a problem
+                r.error(root, "the rule file is incomplete")
+            raise RuleFileError(r.problems)
+        return RuleSet(
+            title=title,
+            start=start,
+            actions=tuple((a, action_titles[a]) for a in ACTIONS),
+            questions=tuple(self.questions.values()),
+            deadlines=tuple(self.deadlines.values()),
+            steps=tuple(steps),
+            outcomes=tuple(outcomes),
+        )
+
+    def actions(self, node: YNode) -> dict[str, str]:
+        """Titles for the contract's action ids."""
+        titles = dict(DEFAULT_ACTION_TITLES)
+        for key, key_node, value in self.r.mapping(node, "actions"):
             if key not in ACTIONS:
-                r.error(key_node, f"unknown action {key!r} (known: {', '.join(ACTIONS)})")
-            text = r.text(value, f"the title of action {key!r}")
+                self.r.error(key_node, f"unknown action {key!r} (known: {', '.join(ACTIONS)})")
+            text = self.r.text(value, f"the title of action {key!r}")
             if text is not None:
-                action_titles[key] = text
+                titles[key] = text
+        return titles
 
-    # deadlines
-    deadlines: dict[str, Deadline] = {}
-    if "deadlines" in top:
-        for key, _, value in r.mapping(top["deadlines"], "deadlines"):
+    def read_deadlines(self, node: YNode) -> None:
+        r = self.r
+        for key, _, value in r.mapping(node, "deadlines"):
             what = f"deadline {key!r}"
             f = r.fields(value, what, ("label", "from"), ("hours", "working-days"))
-            label = r.text(f["label"], f"the label of {what}") if "label" in f else None
-            moment = r.text(f["from"], f"'from' of {what}") if "from" in f else None
+            label = r.field_text(f, "label", f"the label of {what}")
+            moment = r.field_text(f, "from", f"'from' of {what}")
             if moment is not None and moment not in MOMENTS:
                 r.error(f["from"], f"{what} counts from {moment!r}, which is not one of {', '.join(MOMENTS)}")
                 moment = None
             spans = {}
             for unit in ("hours", "working-days"):
                 if unit in f:
-                    node = f[unit]
-                    if node.kind != "int" or not node.text.isdigit() or int(node.text) > 10_000:
-                        r.error(node, f"{unit} of {what} must be a whole number from 0 to 10000")
+                    number = f[unit]
+                    if number.kind != "int" or not number.text.isdigit() or int(number.text) > 10_000:
+                        r.error(number, f"{unit} of {what} must be a whole number from 0 to 10000")
                     else:
-                        spans[unit] = int(node.text)
+                        spans[unit] = int(number.text)
             if len(spans) > 1:
                 r.error(value, f"{what} has both hours and working-days: give one")
             if label is not None and moment is not None:
-                deadlines[key] = Deadline(
-                    key, label, moment, spans.get("hours", 0), spans.get("working-days", 0)
-                )
+                hours, days = spans.get("hours", 0), spans.get("working-days", 0)
+                self.deadlines[key] = Deadline(key, label, moment, hours, days)
 
-    def expand(value: str, node: YNode, what: str) -> str:
+    def expand(self, value: str, node: YNode, what: str) -> str:
+        """Put each {deadline} quoted in a text as its span in words ("72 hours")."""
         if "{" not in value:
             return value
 
         def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            deadline = deadlines.get(name)
+            deadline = self.deadlines.get(match.group(1))
             if deadline is None or not (deadline.hours or deadline.working_days):
-                spans = ", ".join(d for d, v in deadlines.items() if v.hours or v.working_days) or "none"
-                r.error(
-                    node, f"{what} quotes {{{name}}}, which is not a deadline with a span (known: {spans})"
-                )
+                known = ", ".join(d.id for d in self.deadlines.values() if d.hours or d.working_days)
+                message = f"{what} quotes {match.group(0)}, which is not a deadline with a span"
+                self.r.error(node, f"{message} (known: {known or 'none'})")
                 return match.group(0)
             return deadline.span()
 
         return PLACEHOLDER.sub(replace, value)
 
-    # questions
-    questions: dict[str, Question] = {}
-    question_nodes: dict[str, YNode] = {}
-    if "questions" in top:
-        entries = r.mapping(top["questions"], "questions")
-        if top["questions"].kind == "map" and not entries and not top["questions"].pairs:
-            r.error(top["questions"], "questions is empty")
+    def read_questions(self, node: YNode) -> None:
+        r = self.r
+        entries = r.mapping(node, "questions")
+        if node.kind == "map" and not node.pairs:
+            r.error(node, "questions is empty")
         for key, key_node, value in entries:
+            self.question_nodes[key] = key_node
             what = f"question {key!r}"
             f = r.fields(value, what, ("text", "help", "choices"))
-            text = r.text(f["text"], f"the text of {what}") if "text" in f else None
-            help_text = r.text(f["help"], f"the help of {what}") if "help" in f else None
+            text = r.field_text(f, "text", f"the text of {what}")
+            help_text = r.field_text(f, "help", f"the help of {what}")
             choices = []
             if "choices" in f:
                 choice_entries = r.mapping(f["choices"], f"the choices of {what}")
@@ -391,72 +448,55 @@ def build(root: YNode, path: str) -> RuleSet:
                 for value_id, _, label_node in choice_entries:
                     label = r.text(label_node, f"the label of choice {value_id!r} of {what}")
                     if label is not None:
-                        choices.append(
-                            Choice(value_id, expand(label, label_node, f"the label of {value_id!r}"))
-                        )
+                        label = self.expand(label, label_node, f"the label of {value_id!r}")
+                        choices.append(Choice(value_id, label))
             if text is not None and help_text is not None and choices:
-                text = expand(text, f["text"], f"the text of {what}")
-                help_text = expand(help_text, f["help"], f"the help of {what}")
-                questions[key] = Question(key, text, help_text, tuple(choices))
-            question_nodes[key] = key_node
+                text = self.expand(text, f["text"], f"the text of {what}")
+                help_text = self.expand(help_text, f["help"], f"the help of {what}")
+                self.questions[key] = Question(key, text, help_text, tuple(choices))
 
-    # tree steps and outcomes: first collect ids, then check links
-    step_entries = r.mapping(top["tree"], "tree") if "tree" in top else []
-    outcome_entries = r.mapping(top["outcomes"], "outcomes") if "outcomes" in top else []
-    node_places: dict[str, YNode] = {}
-    for key, key_node, _ in (*step_entries, *outcome_entries):
-        if key in node_places:
-            r.error(key_node, f"{key!r} names both a step of the tree and an outcome: ids must differ")
-        node_places.setdefault(key, key_node)
-    if "outcomes" in top and top["outcomes"].kind == "map" and not top["outcomes"].pairs:
-        r.error(top["outcomes"], "outcomes is empty")
-
-    links: dict[str, list[tuple[str, YNode]]] = {}  # node id -> [(target id, place)]
-
-    def link(source: str, target_node: YNode, what: str) -> str | None:
-        target = r.ident(target_node, what)
+    def link(self, source: str, target_node: YNode, what: str) -> str | None:
+        target = self.r.ident(target_node, what)
         if target is None:
             return None
-        if target not in node_places:
-            r.error(target_node, f"{what} leads to {target!r}, which is neither a step nor an outcome")
+        if target not in self.places:
+            self.r.error(target_node, f"{what} leads to {target!r}, which is neither a step nor an outcome")
             return None
-        links.setdefault(source, []).append((target, target_node))
+        self.links.setdefault(source, []).append((target, target_node))
         return target
 
-    steps: list[Ask | Check] = []
-    asked: set[str] = set()
-    for key, _key_node, value in step_entries:
+    def step(self, key: str, value: YNode) -> Ask | Check | None:
+        r = self.r
         what = f"step {key!r}"
         if value.kind == "map" and any(k.text == "check" for k, _ in value.pairs):
             f = r.fields(value, what, ("check", "passed", "otherwise"))
             deadline_id = r.ident(f["check"], f"'check' of {what}") if "check" in f else None
-            if deadline_id is not None and deadline_id not in deadlines:
+            if deadline_id is not None and deadline_id not in self.deadlines:
                 r.error(f["check"], f"{what} checks {deadline_id!r}, which is not a deadline")
-            passed = link(key, f["passed"], f"'passed' of {what}") if "passed" in f else None
-            otherwise = link(key, f["otherwise"], f"'otherwise' of {what}") if "otherwise" in f else None
+            passed = self.link(key, f["passed"], f"'passed' of {what}") if "passed" in f else None
+            otherwise = self.link(key, f["otherwise"], f"'otherwise' of {what}") if "otherwise" in f else None
             if deadline_id and passed and otherwise:
-                steps.append(Check(key, deadline_id, passed, otherwise))
-            continue
+                return Check(key, deadline_id, passed, otherwise)
+            return None
         f = r.fields(value, what, ("ask", "answers"))
         fact = r.ident(f["ask"], f"'ask' of {what}") if "ask" in f else None
-        question = questions.get(fact) if fact else None
+        question = self.questions.get(fact) if fact else None
         choice_values = question.values() if question is not None else ()
         if fact is not None:
-            asked.add(fact)
-            if fact not in question_nodes:
+            self.asked.add(fact)
+            if fact not in self.question_nodes:
                 r.error(f["ask"], f"{what} asks {fact!r}, which is not a question")
         answers: dict[str, str] = {}
         if "answers" in f:
             answer_entries = r.mapping(f["answers"], f"the answers of {what}")
             for value_id, value_node, target_node in answer_entries:
                 if question is not None and value_id not in choice_values:
+                    choices = ", ".join(choice_values)
                     r.error(
-                        value_node,
-                        f"{what}: {value_id!r} is not a choice of question {fact!r} "
-                        f"(choices: {', '.join(choice_values)})",
+                        value_node, f"{what}: {value_id!r} is not a choice of question {fact!r} ({choices})"
                     )
                     continue
-                target = link(key, target_node, f"answer {value_id!r} of {what}")
+                target = self.link(key, target_node, f"answer {value_id!r} of {what}")
                 if target is not None:
                     answers[value_id] = target
             present = {value_id for value_id, _, _ in answer_entries}
@@ -465,141 +505,105 @@ def build(root: YNode, path: str) -> RuleSet:
                     if choice not in present:
                         r.error(f["answers"], f"{what}: choice {choice!r} of question {fact!r} leads nowhere")
         if fact is not None and question is not None and len(answers) == len(question.choices):
-            steps.append(Ask(key, fact, tuple((v, answers[v]) for v in choice_values)))
+            return Ask(key, fact, tuple((v, answers[v]) for v in choice_values))
+        return None
 
-    outcomes: list[Outcome] = []
-    for key, _key_node, value in outcome_entries:
+    def action(self, node: YNode, what: str) -> str | None:
+        action = self.r.text(node, f"the action of {what}")
+        if action is not None and action not in ACTIONS:
+            self.r.error(node, f"unknown action {action!r} in {what} (known: {', '.join(ACTIONS)})")
+            return None
+        return action
+
+    def outcome(self, key: str, value: YNode) -> Outcome | None:
+        r = self.r
         what = f"outcome {key!r}"
         f = r.fields(
             value, what, ("action", "title", "steps", "sources"), ("notes", "alternatives", "message")
         )
-        action = r.text(f["action"], f"the action of {what}") if "action" in f else None
-        if action is not None and action not in ACTIONS:
-            r.error(f["action"], f"unknown action {action!r} in {what} (known: {', '.join(ACTIONS)})")
-            action = None
-        outcome_title = r.text(f["title"], f"the title of {what}") if "title" in f else None
-        step_texts = (
-            [expand(t, n, f"a step of {what}") for t, n in r.texts(f["steps"], f"the steps of {what}")]
-            if "steps" in f
-            else []
+        action = self.action(f["action"], what) if "action" in f else None
+        title = r.field_text(f, "title", f"the title of {what}")
+        steps = [
+            self.expand(text, node, f"a step of {what}")
+            for text, node in (r.texts(f["steps"], f"the steps of {what}") if "steps" in f else [])
+        ]
+        sources = (
+            [text for text, _ in r.texts(f["sources"], f"the sources of {what}")] if "sources" in f else []
         )
-        sources = [t for t, _ in r.texts(f["sources"], f"the sources of {what}")] if "sources" in f else []
-        notes: list[Note] = []
-        if "notes" in f:
-            notes_node = f["notes"]
-            if notes_node.kind != "seq":
-                r.error(notes_node, f"the notes of {what} must be a list, not {notes_node.describe()}")
-            for index, item in enumerate(notes_node.items if notes_node.kind == "seq" else [], 1):
-                note_what = f"note {index} of {what}"
-                if item.kind == "map":
-                    nf = r.fields(item, note_what, ("text", "when"))
-                    note_text = r.text(nf["text"], f"the text of {note_what}") if "text" in nf else None
-                    when: list[tuple[str, tuple[str, ...]]] = []
-                    if "when" in nf:
-                        for fact_id, fact_node, values_node in r.mapping(
-                            nf["when"], f"'when' of {note_what}"
-                        ):
-                            condition_question = questions.get(fact_id)
-                            if fact_id not in question_nodes:
-                                r.error(
-                                    fact_node, f"{note_what} depends on {fact_id!r}, which is not a question"
-                                )
-                            values = [
-                                t
-                                for t, _ in r.texts(values_node, f"the values of {fact_id!r} in {note_what}")
-                            ]
-                            for wanted in values:
-                                if (
-                                    condition_question is not None
-                                    and wanted not in condition_question.values()
-                                ):
-                                    r.error(
-                                        values_node, f"{note_what}: {wanted!r} is not a choice of {fact_id!r}"
-                                    )
-                            when.append((fact_id, tuple(values)))
-                    if note_text is not None:
-                        notes.append(Note(expand(note_text, nf["text"], note_what), tuple(when)))
-                else:
-                    note_text = r.text(item, note_what)
-                    if note_text is not None:
-                        notes.append(Note(expand(note_text, item, note_what)))
-        alternatives: list[Alternative] = []
-        if "alternatives" in f:
-            alt_node = f["alternatives"]
-            if alt_node.kind != "seq":
-                r.error(alt_node, f"the alternatives of {what} must be a list, not {alt_node.describe()}")
-            for index, item in enumerate(alt_node.items if alt_node.kind == "seq" else [], 1):
-                alt_what = f"alternative {index} of {what}"
-                af = r.fields(item, alt_what, ("action", "why"))
-                alt_action = r.text(af["action"], f"the action of {alt_what}") if "action" in af else None
-                if alt_action is not None and alt_action not in ACTIONS:
-                    r.error(
-                        af["action"],
-                        f"unknown action {alt_action!r} in {alt_what} (known: {', '.join(ACTIONS)})",
-                    )
-                    alt_action = None
-                why = r.text(af["why"], f"'why' of {alt_what}") if "why" in af else None
-                if alt_action is not None and why is not None:
-                    alternatives.append(Alternative(alt_action, expand(why, af["why"], alt_what)))
-        message = None
-        if "message" in f:
-            message = r.text(f["message"], f"the message of {what}")
-            if message is not None and message not in MESSAGE_KINDS:
-                r.error(f["message"], f"unknown message kind {message!r} (known: {', '.join(MESSAGE_KINDS)})")
-                message = None
-            elif message is not None and action is not None and action != "contact-seller":
-                r.error(f["message"], f"{what} offers a message, but only a contact-seller outcome may")
-        elif action == "contact-seller":
-            r.error(
-                value, f"{what} contacts the seller but names no message kind ({', '.join(MESSAGE_KINDS)})"
+        notes = [
+            note
+            for index, item in enumerate(
+                r.items(f["notes"], f"the notes of {what}") if "notes" in f else [], 1
             )
-        if action is not None and outcome_title is not None and step_texts and sources:
-            outcomes.append(
-                Outcome(
-                    key,
-                    action,
-                    expand(outcome_title, f["title"], f"the title of {what}"),
-                    tuple(step_texts),
-                    tuple(notes),
-                    tuple(alternatives),
-                    tuple(sources),
-                    message,
-                )
+            if (note := self.note(item, f"note {index} of {what}")) is not None
+        ]
+        alternatives = [
+            alternative
+            for index, item in enumerate(
+                r.items(f["alternatives"], f"the alternatives of {what}") if "alternatives" in f else [], 1
             )
+            if (alternative := self.alternative(item, f"alternative {index} of {what}")) is not None
+        ]
+        message = r.field_text(f, "message", f"the message of {what}")
+        if message is not None and message not in MESSAGE_KINDS:
+            r.error(f["message"], f"unknown message kind {message!r} (known: {', '.join(MESSAGE_KINDS)})")
+            message = None
+        elif message is not None and action is not None and action != "contact-seller":
+            r.error(f["message"], f"{what} offers a message, but only a contact-seller outcome may")
+        elif "message" not in f and action == "contact-seller":
+            kinds = ", ".join(MESSAGE_KINDS)
+            r.error(value, f"{what} contacts the seller but names no message kind ({kinds})")
+        if action is None or title is None or not steps or not sources:
+            return None
+        title = self.expand(title, f["title"], f"the title of {what}")
+        return Outcome(
+            key, action, title, tuple(steps), tuple(notes), tuple(alternatives), tuple(sources), message
+        )
 
-    start = r.ident(top["start"], "start") if "start" in top else None
-    if start is not None and start not in node_places:
-        r.error(top["start"], f"start names {start!r}, which is neither a step nor an outcome")
-        start = None
+    def note(self, item: YNode, what: str) -> Note | None:
+        """A note: plain text, or {text, when: {fact: [values]}} to show it only for those answers."""
+        r = self.r
+        if item.kind != "map":
+            text = r.text(item, what)
+            return Note(self.expand(text, item, what)) if text is not None else None
+        f = r.fields(item, what, ("text", "when"))
+        text = r.field_text(f, "text", f"the text of {what}")
+        when: list[tuple[str, tuple[str, ...]]] = []
+        for fact, fact_node, values_node in r.mapping(f["when"], f"'when' of {what}") if "when" in f else []:
+            if fact not in self.question_nodes:
+                r.error(fact_node, f"{what} depends on {fact!r}, which is not a question")
+            values = [text for text, _ in r.texts(values_node, f"the values of {fact!r} in {what}")]
+            question = self.questions.get(fact)
+            for wanted in values:
+                if question is not None and wanted not in question.values():
+                    r.error(values_node, f"{what}: {wanted!r} is not a choice of {fact!r}")
+            when.append((fact, tuple(values)))
+        return Note(self.expand(text, f["text"], what), tuple(when)) if text is not None else None
 
-    # graph checks: loops, then what the start never reaches
-    cycle = _find_cycle(links)
-    if cycle:
-        r.error(node_places[cycle[0]], "a loop: " + " -> ".join(cycle))
-    if start is not None and not cycle:
-        reached = _reachable(start, links)
-        for key, key_node, _ in step_entries:
-            if key not in reached:
-                r.error(key_node, f"step {key!r} is never reached from start {start!r}")
-        for key, key_node, _ in outcome_entries:
-            if key not in reached:
-                r.error(key_node, f"outcome {key!r} is never reached from start {start!r}")
-        for key, node in question_nodes.items():
-            if key not in asked:
+    def alternative(self, item: YNode, what: str) -> Alternative | None:
+        f = self.r.fields(item, what, ("action", "why"))
+        action = self.action(f["action"], what) if "action" in f else None
+        why = self.r.field_text(f, "why", f"'why' of {what}")
+        if action is None or why is None:
+            return None
+        return Alternative(action, self.expand(why, f["why"], what))
+
+    def check_graph(self, start: str | None, steps: list[Entry], outcomes: list[Entry]) -> None:
+        """Loops first (naming the cycle); then what the start never reaches, and unasked questions."""
+        r = self.r
+        cycle = _find_cycle(self.links)
+        if cycle:
+            r.error(self.places[cycle[0]], "a loop: " + " -> ".join(cycle))
+        if start is None or cycle:
+            return
+        reached = _reachable(start, self.links)
+        for kind, entries in (("step", steps), ("outcome", outcomes)):
+            for key, key_node, _ in entries:
+                if key not in reached:
+                    r.error(key_node, f"{kind} {key!r} is never reached from start {start!r}")
+        for key, node in self.question_nodes.items():
+            if key not in self.asked:
                 r.error(node, f"question {key!r} is never asked by any step")
-    if r.problems or title is None or start is None:
-        if not r.problems:  # pragma: no cover - every None above comes with a problem
-            r.error(root, "the rule file is incomplete")
-        raise RuleFileError(r.problems)
-    return RuleSet(
-        title=title,
-        start=start,
-        actions=tuple((a, action_titles[a]) for a in ACTIONS),
-        questions=tuple(questions.values()),
-        deadlines=tuple(deadlines.values()),
-        steps=tuple(steps),
-        outcomes=tuple(outcomes),
-    )
 
 
 def _find_cycle(links: dict[str, list[tuple[str, YNode]]]) -> list[str]:
