@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, shared_file
 from .scenarios import EXTRA, NOT_SHIPPED, flags
 from .test_loader import HOSTILE
 
@@ -32,8 +32,7 @@ def run(
 
 
 def test_the_acceptance_check_passes_against_the_installed_command(command: str) -> None:
-    check = SHARED / "acceptance" / "check"
-    assert check.exists(), f"no acceptance check at {check}"
+    check = shared_file("acceptance", "check")
     result = subprocess.run(
         [sys.executable, str(check), "--cmd", command], capture_output=True, text=True, timeout=120
     )

@@ -15,7 +15,7 @@ from ali_cancel.errors import RuleFileError
 from ali_cancel.loader import load_bytes
 from ali_cancel.model import ACTIONS, RuleSet
 
-from .conftest import BUILTIN, GUIDE, ROOT
+from .conftest import BUILTIN, ROOT, shared_file
 from .test_loader import BROKEN, SMALL
 
 # Every advice-giving section of the guide -> the outcomes that carry its advice.
@@ -52,9 +52,7 @@ GUIDE_SECTIONS = {
 
 
 def _guide_text() -> str:
-    if not GUIDE.exists():
-        pytest.fail(f"the guide is not at {GUIDE} (set ALI_CANCEL_SHARED to the shared folder)")
-    return GUIDE.read_text(encoding="utf-8")
+    return shared_file("guide", "how-to-cancel-an-order-on-aliexpress.txt").read_text(encoding="utf-8")
 
 
 def test_questions_are_exactly_the_contracts_facts(rules: RuleSet) -> None:
