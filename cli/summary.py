@@ -7,6 +7,8 @@ from rich.tree import Tree
 
 from .model import Ask, Check, Outcome, RuleSet
 
+MAX_DEPTH = 12  # steps drawn below one another before `rules show` stops and points to `rules graph`
+
 
 def count_paths(rules: RuleSet) -> int:
     """How many distinct ways lead from the start to an outcome (each check counts both ways)."""
@@ -45,15 +47,18 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
     root = Tree(Text(rules.title, style="bold"), guide_style="dim")
     drawn: set[str] = set()
     # iterative, so that a very deep rule file cannot exhaust Python's recursion limit
-    stack: list[tuple[Tree, str]] = [(root, rules.start)]
+    stack: list[tuple[Tree, str, int]] = [(root, rules.start, 0)]
     while stack:
-        parent, node_id = stack.pop()
+        parent, node_id, depth = stack.pop()
         node = rules.node(node_id)
         if isinstance(node, Outcome):
             parent.add(_outcome_label(rules, node, arrow))
             continue
         if node_id in drawn:
             parent.add(Text(f"{arrow} same as step {node_id} above", style="dim italic"))
+            continue
+        if depth >= MAX_DEPTH:  # deeper trees do not fit a terminal; Rich would take ages to try
+            parent.add(Text(f"{arrow} step {node_id} and deeper: see 'ali-cancel rules graph'", style="dim"))
             continue
         drawn.add(node_id)
         if isinstance(node, Check):
@@ -64,7 +69,7 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
                 (Text(label, style="italic"), target)
                 for label, target in (("passed", node.passed), ("not passed or unknown", node.otherwise))
             ]
-            stack.extend(reversed([(branch.add(label), target) for label, target in pairs]))
+            stack.extend(reversed([(branch.add(label), target, depth + 1) for label, target in pairs]))
             continue
         question = rules.question(node.fact)
         heading = Text(question.text, style="bold cyan")
@@ -74,6 +79,6 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
         for value, target in node.answers:
             choice = Text(question.label(value))
             choice.append(f" ({value})", style="dim")
-            children.append((branch.add(choice), target))
+            children.append((branch.add(choice), target, depth + 1))
         stack.extend(reversed(children))  # popped in the order they are drawn
     return root

@@ -259,3 +259,39 @@ def test_an_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPa
     debug = run(*UNPAID, "--debug")
     assert debug.exit_code == 1
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_rules_show_stops_drawing_a_very_deep_tree(tmp_path: Path) -> None:
+    chain = ['title: "Deep"', 'start: "s0"', "questions:"]
+    for i in range(40):
+        chain += [
+            f"  q{i}:",
+            f'    text: "Q{i}?"',
+            '    help: "h"',
+            "    choices:",
+            '      a: "A"',
+            '      b: "B"',
+        ]
+    chain.append("tree:")
+    for i in range(40):
+        chain += [
+            f"  s{i}:",
+            f'    ask: "q{i}"',
+            "    answers:",
+            f'      a: "{f"s{i + 1}" if i < 39 else "end"}"',
+        ]
+        chain.append('      b: "end"')
+    chain += [
+        "outcomes:",
+        "  end:",
+        '    action: "wait"',
+        '    title: "t"',
+        '    steps: ["s"]',
+        '    sources: ["x"]',
+    ]
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("\n".join(chain) + "\n")
+    result = run("rules", "show", str(deep), env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "step s12 and deeper: see 'ali-cancel rules graph'" in result.stdout
+    assert "Q11?" in result.stdout and "Q12?" not in result.stdout
