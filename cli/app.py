@@ -473,7 +473,7 @@ def _missing(rule_set: "RuleSet", needed: "Needed", given: dict[str, str]) -> Us
 
 def _prompt_output(as_json: bool, no_input: bool) -> Any | None:
     """Where prompts can be drawn (a terminal that is not the JSON stream), or None: no prompts."""
-    if no_input or os.environ.get("ALI_CANCEL_NO_INPUT"):
+    if no_input:
         return None
     try:
         if not sys.stdin.isatty():
