@@ -6,7 +6,7 @@ The only module that imports questionary (and prompt_toolkit), and only when a p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from .engine import Advice, Needed, walk
@@ -50,20 +50,19 @@ def interview(
         asked.append(question.id)
 
 
-def select_asker(output: Any = None, input: Any = None) -> Asker:
+def _drawn_on(output: Any) -> dict[str, Any]:
+    """questionary's keyword for where to draw: `output` if given, else the app session's."""
+    return {} if output is None else {"output": output}
+
+
+def select_asker(output: Any = None) -> Asker:
     """An Asker that shows questionary select prompts (on `output`, default: the app session's)."""
     import questionary
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
-    extra: dict[str, Any] = {}
-    if output is not None:
-        extra["output"] = output
-    if input is not None:
-        extra["input"] = input
-
     def ask(question: Question, default: str | None, can_go_back: bool) -> str:
         choices: list[Any] = [questionary.Choice(title=c.label, value=c.value) for c in question.choices]
-        if can_go_back:
+        if can_go_back:  # last, so that Enter on an untouched prompt never goes back
             choices += [questionary.Separator(" "), questionary.Choice(title="Back", value=BACK)]
         prompt = questionary.select(
             question.text,
@@ -71,7 +70,7 @@ def select_asker(output: Any = None, input: Any = None) -> Asker:
             default=default if default in question.values() else None,
             instruction=f"({question.help})",
             qmark="?",
-            **extra,
+            **_drawn_on(output),
         )
         keys = KeyBindings()
 
@@ -85,6 +84,7 @@ def select_asker(output: Any = None, input: Any = None) -> Asker:
             def _back(event: Any) -> None:
                 event.app.exit(result=BACK)
 
+        # questionary's select binds Ctrl-C but not Ctrl-D, and has no key for "back"
         application = prompt.application
         application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), keys])
         return str(prompt.unsafe_ask())
@@ -92,34 +92,26 @@ def select_asker(output: Any = None, input: Any = None) -> Asker:
     return ask
 
 
-def ask_order_number(output: Any = None, input: Any = None) -> str | None:
-    """Ask for the order number to put in a message; empty answer: None."""
+def ask_order_number(output: Any = None) -> str | None:
+    """Ask for the order number to put in a message; an empty answer gives None."""
     import questionary
 
-    extra: dict[str, Any] = {}
-    if output is not None:
-        extra["output"] = output
-    if input is not None:
-        extra["input"] = input
-    validate: Callable[[str], bool | str] = lambda text: (  # noqa: E731
-        not text.strip() or bool(ORDER_NUMBER.match(text.strip())) or "Digits only, as on the order page"
-    )
+    def validate(text: str) -> bool | str:
+        return (
+            not text.strip() or bool(ORDER_NUMBER.match(text.strip())) or "Digits only, as on the order page"
+        )
+
     answer = questionary.text(
         "Order number for the message (Enter to leave a placeholder):",
         validate=validate,
         qmark="?",
-        **extra,
+        **_drawn_on(output),
     ).unsafe_ask()
-    text = str(answer or "").strip()
-    return text or None
+    return str(answer or "").strip() or None
 
 
-def confirm(message: str, output: Any = None, input: Any = None) -> bool:
+def confirm(message: str, output: Any = None) -> bool:
+    """A yes/no question, yes by default."""
     import questionary
 
-    extra: dict[str, Any] = {}
-    if output is not None:
-        extra["output"] = output
-    if input is not None:
-        extra["input"] = input
-    return bool(questionary.confirm(message, default=True, qmark="?", **extra).unsafe_ask())
+    return bool(questionary.confirm(message, default=True, qmark="?", **_drawn_on(output)).unsafe_ask())

@@ -31,7 +31,6 @@ class Glyphs:
     def __init__(self, unicode: bool) -> None:
         self.bullet = "•" if unicode else "-"
         self.arrow = "→" if unicode else "->"
-        self.branch = "├─" if unicode else "|-"
 
 
 def _heading(text: str) -> Text:
