@@ -36,30 +36,24 @@ FACTS: dict[str, tuple[str, ...]] = {
     "seller-reply": ("not-contacted", "waiting", "replied", "no-reply"),
     "protection": ("plenty-left", "running-out"),
 }
-MESSAGE_KINDS = ("urge-shipping", "return-request", "shipment-cancelled", "follow-up")
 
 
 class Interrupted(AppError):
     exit_code = 130
 
 
-def _say(message: str, hint: str | None = None) -> None:
-    """An error as one line on stderr (and a hint line), never markup-interpreted."""
-    try:
-        sys.stderr.write(f"{PROG}: {message}\n")
-        if hint:
-            sys.stderr.write(f"{hint}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
-def _say_lines(lines: list[str]) -> None:
+def _stderr(*lines: str) -> None:
+    """Lines on stderr as plain text (never Rich markup); a closed stderr is no reason to crash."""
     try:
         sys.stderr.write("".join(f"{line}\n" for line in lines))
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+
+
+def _say(message: str, hint: str | None = None) -> None:
+    """An error as one line (and an optional hint line), in the program's name."""
+    _stderr(f"{PROG}: {' '.join(message.split())}", *([hint] if hint else []))
 
 
 def _silence_stdout() -> None:
@@ -100,13 +94,12 @@ class AliCancelGroup(TyperGroup):
         except AppError as error:
             if isinstance(error, RuleFileError):
                 # PATH:LINE:COLUMN: message, unprefixed, so that editors and grep can jump to it
-                _say_lines([str(problem) for problem in error.problems])
+                _stderr(*(str(problem) for problem in error.problems))
             else:
                 _say(error.message, error.hint)
             code = error.exit_code
         except _click.exceptions.NoArgsIsHelpError:
             code = 2  # the help was shown already
-
         except _click.exceptions.UsageError as error:
             where = error.ctx.command_path if error.ctx is not None else PROG
             _say(f"{error.format_message()} (see '{where} --help')")
@@ -198,6 +191,8 @@ def _fact_option(fact: str, meaning: str) -> Any:
 
 
 def _complete_kind(incomplete: str) -> list[str]:
+    from .model import MESSAGE_KINDS
+
     return [kind for kind in MESSAGE_KINDS if kind.startswith(incomplete)]
 
 
@@ -307,6 +302,7 @@ def message(
 ) -> None:
     """Print a ready-to-send message to the seller."""
     from .messages import REMINDER, draft
+    from .model import MESSAGE_KINDS
 
     if kind not in MESSAGE_KINDS:
         raise UsageError(f"unknown message kind {kind!r}: use one of {', '.join(MESSAGE_KINDS)}")
