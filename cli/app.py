@@ -319,11 +319,10 @@ def rules_validate(
     ),
 ) -> None:
     """Check a rule file and report every problem as PATH:LINE:COLUMN: message."""
-    from .loader import builtin_path, load_bytes, read_file
+    from .loader import check_file
     from .summary import count_paths
 
-    source = path or builtin_path()
-    rule_set = load_bytes(read_file(source), source)
+    source, rule_set = check_file(path)
     _write(
         f"{source}: ok: {len(rule_set.questions)} questions, {len(rule_set.steps)} steps, "
         f"{len(rule_set.outcomes)} outcomes, {count_paths(rule_set):,} distinct paths\n"
@@ -337,11 +336,10 @@ def rules_show(
     ),
 ) -> None:
     """Draw the tree in the terminal: questions, their choices, and where each leads."""
-    from .loader import builtin_path, load_bytes, read_file
+    from .loader import check_file
     from .summary import tree_view
 
-    source = path or builtin_path()
-    rule_set = load_bytes(read_file(source), source)
+    _, rule_set = check_file(path)
     console = _console()
     console.print(tree_view(rule_set, unicode=_unicode(console)))
 
@@ -361,12 +359,11 @@ def rules_graph(
 ) -> None:
     """Print the tree as Mermaid or Graphviz DOT text."""
     from .graph import dot, mermaid
-    from .loader import builtin_path, load_bytes, read_file
+    from .loader import check_file
 
     if graph_format not in ("mermaid", "dot"):
         raise UsageError(f"unknown format {graph_format!r}: use mermaid or dot")
-    source = path or builtin_path()
-    rule_set = load_bytes(read_file(source), source)
+    _, rule_set = check_file(path)
     _write(mermaid(rule_set) if graph_format == "mermaid" else dot(rule_set))
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from ali_cancel.errors import RuleFileError
-from ali_cancel.loader import MAX_BYTES, load_bytes, load_rules
+from ali_cancel.loader import load_bytes, load_rules
 from ali_cancel.model import from_plain, to_plain
+from ali_cancel.safeyaml import MAX_BYTES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
