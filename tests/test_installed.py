@@ -190,7 +190,7 @@ def test_graph_labels_are_escaped(tmp_path: Path, command: str, quiet_env: dict[
 def test_core_modules_import_nothing_of_the_terminal() -> None:
     probe = (
         "import sys, ali_cancel.model, ali_cancel.loader, ali_cancel.engine, ali_cancel.deadlines, "
-        "ali_cancel.messages, ali_cancel.report; "
+        "ali_cancel.messages, ali_cancel.report, ali_cancel.safeyaml; "
         "names = ('typer', 'rich', 'questionary', 'prompt_toolkit', 'yaml'); "
         "print(sorted(m for m in names if m in sys.modules))"
     )
