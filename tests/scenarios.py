@@ -57,7 +57,11 @@ EXTRA: list[dict[str, Any]] = [
         "args": [
             *PAID_OPEN,
             *flags(
-                shipping="shipment-cancelled", seller_asked="no", want="item", seller_reply="not-contacted"
+                shipping="shipment-cancelled",
+                cancel_request="none",
+                seller_asked="no",
+                want="item",
+                coupon="none",
             ),
         ],
         "action": "contact-seller",
@@ -93,7 +97,7 @@ EXTRA: list[dict[str, Any]] = [
             *PAID_OPEN,
             *flags(shipping="shipped", want="refund", seller_reply="no-reply", protection="plenty-left"),
         ],
-        "action": "contact-seller",
+        "action": "wait",
         "contains": ["reminder"],
         "guide": "Things to Remember",
     },

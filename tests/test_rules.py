@@ -43,7 +43,7 @@ GUIDE_SECTIONS = {
         "dispute-cancelled-shipment",
     },
     "How to Contact the Seller for a Cancelled Order?": {
-        "send-follow-up",
+        "keep-waiting",
         "wait-for-reply",
         "ask-what-happened",
     },
