@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: Typer would evaluate every annotation string of
 # every command at start-up; names only needed for type checking are quoted instead.
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -65,6 +66,49 @@ def _silence_stdout() -> None:
         pass
 
 
+# Typographic characters a rule file may use, for a terminal that cannot encode them.
+_PLAIN = {
+    "\u2192": "->",
+    "\u2190": "<-",
+    "\u2026": "...",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u2014": "-",
+    "\u2013": "-",
+    "\u2022": "-",
+    "\u2713": "v",
+    "\u00a0": " ",
+}
+
+
+def _plain_characters(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: known punctuation spelled out, accents dropped (é -> e), else '?'."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    import unicodedata
+
+    def plain(char: str) -> str:
+        if char in _PLAIN:
+            return _PLAIN[char]
+        return unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii") or "?"
+
+    return "".join(plain(char) for char in error.object[error.start : error.end]), error.end
+
+
+def _encode_plainly() -> None:
+    """On a stdout that is not UTF-8 (LANG=C), write what it cannot encode as plain characters."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding.startswith("utf") or not hasattr(sys.stdout, "reconfigure"):
+        return
+    import codecs
+
+    codecs.register_error("ali-cancel-plain", _plain_characters)
+    with contextlib.suppress(ValueError, OSError):
+        sys.stdout.reconfigure(errors="ali-cancel-plain")
+
+
 class AliCancelGroup(TyperGroup):
     """Runs the command without Click's standalone handling, and maps every error to its exit code."""
 
@@ -80,6 +124,7 @@ class AliCancelGroup(TyperGroup):
 
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
+        _encode_plainly()
         code: int
         try:
             result = super().main(

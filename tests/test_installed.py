@@ -231,3 +231,21 @@ def test_hostile_rule_files_through_the_installed_command(
         first = result.stderr.splitlines()[0]
         assert first.startswith(f"{path}:") and what in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_unicode_from_a_rule_file_degrades_to_plain_characters_under_lang_c(
+    command: str, quiet_env: dict[str, str], tmp_path: Path
+) -> None:
+    from .test_loader import SMALL
+
+    fancy = tmp_path / "fancy.yaml"
+    fancy.write_text(SMALL.replace('"Wait a bit."', '"Wait… then → café ✓."').replace('"Red"', '"Red “ok”"'))
+    env = {**quiet_env, "LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    for args in (["advise", "--rules", str(fancy), "--answer", "colour=red"], ["rules", "show", str(fancy)]):
+        result = run(command, args, env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.isascii()
+    assert (
+        "Wait... then -> cafe v."
+        in run(command, ["advise", "--rules", str(fancy), "--answer", "colour=red"], env).stdout
+    )
