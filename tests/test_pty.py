@@ -154,3 +154,17 @@ def test_no_color_and_dumb_terminals_at_60_columns(
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", advice)
     assert all(len(line) <= 60 for line in plain.replace("\r", "").splitlines())
     assert "every item you bought with it" in " ".join(plain.replace("│", " ").split())
+
+
+def test_prompts_and_advice_on_an_ascii_terminal(command: str, quiet_env: dict[str, str]) -> None:
+    env = {**quiet_env, "LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    child = spawn(command, ["advise", "--payment", "paid"], env)
+    child.expect("Has AliExpress closed the order")
+    child.send(DOWN + "\r")  # the seller did not ship in time
+    child.expect("coupon")
+    child.send("\r")
+    code, output = finish(child)
+    assert code == 0
+    assert "Traceback" not in output
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
+    assert "+- Wait" in plain  # an ASCII box: the terminal cannot show the rounded one
