@@ -480,33 +480,26 @@ def _check_answers(rule_set: "RuleSet", given: dict[str, str]) -> None:
             raise UsageError(f"{flag}: {value!r} is not one of {', '.join(values)}")
 
 
-def _flag_for(fact: str, values: Sequence[str]) -> str:
-    if fact in FACTS:
-        return f"--{fact} {'|'.join(values)}"
-    return f"--answer {fact}={'|'.join(values)}"
+def _flag(fact: str, value: str) -> list[str]:
+    """The words that answer `fact`: its own flag for a contract fact, else --answer ID=VALUE."""
+    return [f"--{fact}", value] if fact in FACTS else ["--answer", f"{fact}={value}"]
 
 
 def _missing(rule_set: "RuleSet", needed: "Needed", given: dict[str, str]) -> UsageError:
     import shlex
 
-    missing = needed.missing()
-    now, later = missing[0], missing[1:]
-    message = f"missing answers and no terminal to ask: {_flag_for(now, rule_set.question(now).values())}"
+    def choices(fact: str) -> str:
+        return "|".join(rule_set.question(fact).values())
+
+    now, *later = needed.missing()
+    message = f"missing answers and no terminal to ask: {' '.join(_flag(now, choices(now)))}"
     if later:
-        message += ", then, depending on the answers: " + ", ".join(
-            _flag_for(f, rule_set.question(f).values()) for f in later
-        )
-    words = [PROG, "advise"]
-    for fact, value in given.items():
-        words += [f"--{fact}", value] if fact in FACTS else ["--answer", f"{fact}={value}"]
+        rest = ", ".join(" ".join(_flag(fact, choices(fact))) for fact in later)
+        message += f", then, depending on the answers: {rest}"
+    words = [PROG, "advise", *(word for fact, value in given.items() for word in _flag(fact, value))]
     example = " ".join(shlex.quote(word) for word in words)
-    placeholder = " ".join(
-        f"--{f} <{'|'.join(rule_set.question(f).values())}>"
-        if f in FACTS
-        else f"--answer {f}=<{'|'.join(rule_set.question(f).values())}>"
-        for f in missing
-    )
-    return UsageError(message, hint=f"try: {example} {placeholder}")
+    placeholders = " ".join(" ".join(_flag(fact, f"<{choices(fact)}>")) for fact in needed.missing())
+    return UsageError(message, hint=f"try: {example} {placeholders}")
 
 
 def _prompt_output(as_json: bool, no_input: bool) -> Any | None:

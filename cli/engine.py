@@ -36,16 +36,10 @@ class Needed(NamedTuple):
         return (self.fact, *self.later)
 
 
-def invalid_answers(rules: RuleSet, answers: Mapping[str, str]) -> list[tuple[str, str]]:
-    """The (fact, value) pairs that name no question of the rules, or no choice of it."""
-    known = {question.id: question.values() for question in rules.questions}
-    return [(fact, value) for fact, value in answers.items() if value not in known.get(fact, ())]
-
-
 def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool]) -> Advice | Needed:
     """Follow the tree from its start.
 
-    `answers` maps fact ids to values (checked beforehand with invalid_answers); `passed` maps
+    `answers` maps fact ids to values of their choices (the app checks them first); `passed` maps
     the ids of the deadlines that could be computed to whether they have passed. A check on a
     deadline that is not there takes its `otherwise` branch.
     """
@@ -95,9 +89,9 @@ def _facts_ahead(
         if isinstance(node, Check):
             todo.append(node.passed if passed.get(node.deadline, False) else node.otherwise)
         elif isinstance(node, Ask):
-            value = answers.get(node.fact)
-            if value is not None and node.next_for(value) is not None:
-                todo.append(node.next_for(value) or "")
+            target = node.next_for(answers.get(node.fact, ""))
+            if target is not None:  # already answered: only that branch can follow
+                todo.append(target)
                 continue
             if node.fact != ask.fact and node.fact not in found:
                 found.append(node.fact)

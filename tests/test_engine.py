@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from ali_cancel.deadlines import compute, parse_when
-from ali_cancel.engine import Advice, Needed, invalid_answers, walk
+from ali_cancel.engine import Advice, Needed, walk
 from ali_cancel.model import RuleSet
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,13 +87,6 @@ def test_a_later_clock_changes_the_advice(rules: RuleSet) -> None:
     assert before.outcome.id != after.outcome.id
     assert any(alt.action == "contact-support" for alt in after.outcome.alternatives)
     assert after.checks == (("seller-response-due", True),)
-
-
-def test_invalid_answers_are_found(rules: RuleSet) -> None:
-    assert invalid_answers(rules, {"payment": "paid", "want": "maybe", "colour": "red"}) == [
-        ("want", "maybe"),
-        ("colour", "red"),
-    ]
 
 
 def _all_answer_sets(rules: RuleSet) -> list[dict[str, str]]:
