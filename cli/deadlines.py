@@ -1,49 +1,112 @@
-"""The clock: ISO 8601 moments, hours and working days (Monday to Friday), passed or not; pure.
+"""The clock: `WHEN` text -> moments, hours, days and working days (Monday to Friday); pure.
 
-Spans in hours are real elapsed time, computed in UTC (72 hours stay 72 hours across a
+Spans in hours and days are real elapsed time, computed in UTC (72 hours stay 72 hours across a
 daylight-saving change). Working days keep the wall-clock time of day in the zone the moment was
-given in. A moment given without an offset is local time.
+given in. A moment given without an offset is local time. A date alone stands for the whole of
+that day: deadlines count from its end, and it contradicts something only if its start does too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 from .model import Deadline
 
-ACCEPTED_FORMS = "2026-11-20, 2026-11-20T10:00 or 2026-11-20T10:00:00+08:00"
+ACCEPTED_FORMS = "2026-11-20, 2026-11-20T10:00, 2026-11-20T10:00+08:00, yesterday, '4 days ago' or -3d"
 
-_WHEN = re.compile(
+_ISO = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
+    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
     r"(Z|z|[+-]\d{2}:?\d{2})?)?\Z"
 )
+_AGO = re.compile(r"(\d{1,5}) +(day|hour)s? +ago\Z")
+_IN = re.compile(r"in +(\d{1,5}) +(day|hour)s?\Z")
+_SHORT = re.compile(r"([+-])(?:(\d{1,5})d)?(?:(\d{1,5})h)?\Z")
+_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_END_OF_DAY = time(23, 59, 59)
 
 
 class Moment(NamedTuple):
-    """A moment as given: its wall-clock time, and its zone (None: the local zone)."""
+    """A moment as given: its wall-clock time, its zone (None: local), and whether it is a whole day.
+
+    For a whole day, `wall` is the day's last second (23:59:59): deadlines count from there.
+    """
 
     wall: datetime  # naive
     zone: tzinfo | None
+    whole_day: bool = False
 
     def aware(self) -> datetime:
-        if self.zone is None:
-            return self.wall.astimezone()  # naive -> local time, daylight saving included
-        return self.wall.replace(tzinfo=self.zone)
+        return _aware(self.wall, self.zone)
+
+    def earliest(self) -> datetime:
+        """The first instant the moment may stand for: the start of a whole day, else itself."""
+        if not self.whole_day:
+            return self.aware()
+        return _aware(datetime.combine(self.wall.date(), time()), self.zone)
 
     def show(self, instant: datetime) -> datetime:
         """`instant` in this moment's zone (its fixed offset, or the local zone)."""
         return instant.astimezone(self.zone) if self.zone is not None else instant.astimezone()
 
+    def iso(self) -> str:
+        """The moment as absolute ISO text that reads back as the same moment (a day stays a day)."""
+        if self.whole_day:
+            return self.wall.date().isoformat()
+        return self.aware().isoformat()
 
-def parse_when(text: str) -> Moment:
-    """Read an ISO 8601 date or date and time; raise ValueError saying what is wrong."""
-    match = _WHEN.match(text.strip())
-    if not match:
-        raise ValueError(f"{text!r} is not a date or time: use {ACCEPTED_FORMS}")
+
+def _aware(wall: datetime, zone: tzinfo | None) -> datetime:
+    if zone is None:
+        return wall.astimezone()  # naive -> local time, daylight saving included
+    return wall.replace(tzinfo=zone)
+
+
+def _bad(text: str, why: str = "is not a date or time") -> ValueError:
+    return ValueError(f"{text!r} {why}: use {ACCEPTED_FORMS}")
+
+
+def parse_when(text: str, now: datetime | None = None) -> Moment:
+    """Read a `WHEN`; relative forms count from `now` (aware; default: the real clock).
+
+    Raises ValueError saying what is wrong and which forms are accepted.
+    """
+    cleaned = " ".join(text.strip().lower().split())
+    match = _ISO.match(text.strip())
+    if match:
+        return _iso(text, match)
+    if now is None:
+        now = datetime.now(timezone.utc)
+    reference = Moment(now.replace(tzinfo=None), now.tzinfo)
+    if cleaned == "now":
+        return reference
+    if cleaned in _DAYS:
+        local = now if now.tzinfo is not None else now.astimezone()
+        day = local.date() + timedelta(days=_DAYS[cleaned])
+        return Moment(datetime.combine(day, _END_OF_DAY), local.tzinfo, whole_day=True)
+    hours = _relative_hours(cleaned)
+    if hours is None:
+        raise _bad(text)
+    instant = now + timedelta(hours=hours)
+    return Moment(instant.replace(tzinfo=None), instant.tzinfo)
+
+
+def _relative_hours(text: str) -> int | None:
+    for pattern, sign in ((_AGO, -1), (_IN, 1)):
+        match = pattern.match(text)
+        if match:
+            return sign * int(match.group(1)) * (24 if match.group(2) == "day" else 1)
+    match = _SHORT.match(text)
+    if match and (match.group(2) or match.group(3)):
+        hours = int(match.group(2) or 0) * 24 + int(match.group(3) or 0)
+        return -hours if match.group(1) == "-" else hours
+    return None
+
+
+def _iso(text: str, match: re.Match[str]) -> Moment:
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
         wall = datetime(
@@ -56,7 +119,7 @@ def parse_when(text: str) -> Moment:
             int((fraction or "0").ljust(6, "0")),
         )
     except ValueError as error:
-        raise ValueError(f"{text!r} is not a real date or time ({error}): use {ACCEPTED_FORMS}") from None
+        raise _bad(text, f"is not a real date or time ({error})") from None
     zone: tzinfo | None = None
     if offset:
         if offset in ("Z", "z"):
@@ -65,11 +128,13 @@ def parse_when(text: str) -> Moment:
             digits = offset[1:].replace(":", "")
             hours, minutes = int(digits[:2]), int(digits[2:])
             if hours > 23 or minutes > 59:
-                raise ValueError(f"{text!r} has an impossible offset {offset}: use {ACCEPTED_FORMS}")
+                raise _bad(text, f"has an impossible offset {offset}")
             delta = timedelta(hours=hours, minutes=minutes)
             zone = timezone(-delta if offset[0] == "-" else delta)
     if wall.year < 2 or wall.year > 9998:
-        raise ValueError(f"{text!r} is too far from today: use {ACCEPTED_FORMS}")
+        raise _bad(text, "is too far from today")
+    if hour is None:  # a date alone: the whole day, counted from its end
+        return Moment(datetime.combine(wall.date(), _END_OF_DAY), zone, whole_day=True)
     return Moment(wall, zone)
 
 
@@ -84,36 +149,45 @@ def add_working_days(day: date, count: int) -> date:
 
 
 class Due(NamedTuple):
-    """A computed deadline: when, shown in the zone its moment was given in, and whether it passed."""
+    """A computed deadline: when, shown in the zone its moment was given in, and whether it passed.
+
+    `surely` is whether it has passed even counted from the earliest moment a whole day allows.
+    """
 
     id: str
     label: str
     at: datetime
     passed: bool
+    surely: bool
+    moment: Moment
 
 
-def due_at(deadline: Deadline, moment: Moment) -> datetime:
+def due_at(deadline: Deadline, moment: Moment, *, earliest: bool = False) -> datetime:
+    wall = moment.wall
+    if earliest and moment.whole_day:
+        wall = datetime.combine(wall.date(), time())
     if deadline.working_days:
-        day = add_working_days(moment.wall.date(), deadline.working_days)
-        wall = datetime.combine(day, moment.wall.time())
-        return Moment(wall, moment.zone).aware()
-    return moment.show(moment.aware().astimezone(timezone.utc) + timedelta(hours=deadline.hours))
+        day = add_working_days(wall.date(), deadline.working_days)
+        return _aware(datetime.combine(day, wall.time()), moment.zone)
+    start = _aware(wall, moment.zone).astimezone(timezone.utc)
+    return moment.show(start + timedelta(hours=deadline.hours))
 
 
 def compute(deadlines: Sequence[Deadline], moments: Mapping[str, Moment], now: datetime) -> list[Due]:
-    """The deadlines whose moment was given, in rule-file order; `now` must be timezone-aware."""
+    """The deadlines whose moment is known, in rule-file order; `now` must be timezone-aware."""
     result = []
     for deadline in deadlines:
         moment = moments.get(deadline.moment)
         if moment is None:
             continue
         at = due_at(deadline, moment)
-        result.append(Due(deadline.id, deadline.label, at, at <= now))
+        early = due_at(deadline, moment, earliest=True)
+        result.append(Due(deadline.id, deadline.label, at, at <= now, early <= now, moment))
     return result
 
 
 def relative(at: datetime, now: datetime) -> str:
-    """'in 1 day 3 hours', 'passed 5 hours ago', 'now': to the minute, two units at most."""
+    """'in 1 day 3 hours', '5 hours ago', 'now': to the minute, two units at most."""
     seconds = int((at - now).total_seconds())
     if abs(seconds) < 60:
         return "now"
@@ -124,4 +198,4 @@ def relative(at: datetime, now: datetime) -> str:
         if amount:
             parts.append(f"{amount} {name}{'' if amount == 1 else 's'}")
     text = " ".join(parts[:2])
-    return f"in {text}" if seconds > 0 else f"passed {text} ago"
+    return f"in {text}" if seconds > 0 else f"{text} ago"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .model import Ask, Check, Outcome, RuleSet
+from .model import UNKNOWN, Ask, Check, Outcome, RuleSet
 
 
 class Step(NamedTuple):
@@ -39,9 +39,10 @@ class Needed(NamedTuple):
 def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool]) -> Advice | Needed:
     """Follow the tree from its start.
 
-    `answers` maps fact ids to values of their choices (the app checks them first); `passed` maps
-    the ids of the deadlines that could be computed to whether they have passed. A check on a
-    deadline that is not there takes its `otherwise` branch.
+    `answers` maps fact ids to values of their choices (checked before); `passed` maps the ids of
+    the deadlines that could be computed to whether they have passed. A check on a deadline that
+    is not there takes its `otherwise` branch. At the outcome, a note whose `when` names a fact not
+    yet answered needs that fact first (so a note's fact is asked only where the note can show).
     """
     path: list[Step] = []
     checks: list[tuple[str, bool]] = []
@@ -49,14 +50,7 @@ def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool])
     for _ in range(len(rules.steps) + 1):  # a validated tree has no loop; never spin on one anyway
         node = rules.node(node_id)
         if isinstance(node, Outcome):
-            asked = {step.question: step.answer for step in path}
-            notes = tuple(note.text for note in node.notes if note.applies(asked))
-            order = {question.id: index for index, question in enumerate(rules.questions)}
-            ignored = sorted(
-                (fact for fact in answers if fact not in asked),
-                key=lambda fact: (order.get(fact, len(order)), fact),
-            )
-            return Advice(node, tuple(path), tuple(checks), notes, tuple(ignored))
+            return _arrive(rules, node, answers, passed, path, checks)
         if isinstance(node, Check):
             has_passed = passed.get(node.deadline, False)
             checks.append((node.deadline, has_passed))
@@ -68,9 +62,59 @@ def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool])
         target = node.next_for(value)
         if target is None:
             raise ValueError(f"{value!r} is not a choice of {node.fact!r}")
-        path.append(Step(node.fact, value))
+        if all(step.question != node.fact for step in path):  # a fact asked again only branches
+            path.append(Step(node.fact, value))
         node_id = target
     raise ValueError("the rule tree loops")
+
+
+def _arrive(
+    rules: RuleSet,
+    outcome: Outcome,
+    answers: Mapping[str, str],
+    passed: Mapping[str, bool],
+    path: list[Step],
+    checks: list[tuple[str, bool]],
+) -> Advice | Needed:
+    """The advice at `outcome`, or the fact one of its notes needs first."""
+    notes = []
+    for note in outcome.notes:
+        shown = True
+        for fact, values in note.when:
+            value = answers.get(fact)
+            if value is None and UNKNOWN in values:
+                continue
+            if value is None and note.quiet:
+                shown = False
+                break
+            if value is None:
+                return Needed(fact, tuple(path), _note_facts(outcome, answers, skip=fact))
+            if all(step.question != fact for step in path):
+                path.append(Step(fact, value))
+            if value not in values:
+                shown = False
+                break
+        if shown:
+            notes.append(note.text)
+    asked = {step.question for step in path}
+    order = {question.id: index for index, question in enumerate(rules.questions)}
+    ignored = sorted(
+        (fact for fact in answers if fact not in asked),
+        key=lambda fact: (order.get(fact, len(order)), fact),
+    )
+    return Advice(outcome, tuple(path), tuple(checks), tuple(notes), tuple(ignored))
+
+
+def _note_facts(outcome: Outcome, answers: Mapping[str, str], skip: str = "") -> tuple[str, ...]:
+    """Facts the notes of `outcome` may still ask, in order (some only after others' answers)."""
+    found: list[str] = []
+    for note in outcome.notes:
+        for fact, values in note.when:
+            if note.quiet:
+                break
+            if fact not in answers and UNKNOWN not in values and fact != skip and fact not in found:
+                found.append(fact)
+    return tuple(found)
 
 
 def _facts_ahead(
@@ -86,9 +130,11 @@ def _facts_ahead(
             continue
         seen.add(node_id)
         node = rules.node(node_id)
-        if isinstance(node, Check):
+        if isinstance(node, Outcome):
+            found += [f for f in _note_facts(node, answers, skip=ask.fact) if f not in found]
+        elif isinstance(node, Check):
             todo.append(node.passed if passed.get(node.deadline, False) else node.otherwise)
-        elif isinstance(node, Ask):
+        else:
             target = node.next_for(answers.get(node.fact, ""))
             if target is not None:  # already answered: only that branch can follow
                 todo.append(target)

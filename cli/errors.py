@@ -42,3 +42,9 @@ class RuleFileError(AppError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.line, p.column))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NotebookError(AppError):
+    """The order notebook cannot be used: damaged, newer, not writable or locked; left as it was."""
+
+    exit_code = 4

@@ -11,15 +11,16 @@ import re
 from collections.abc import Iterator
 
 from .errors import Problem, RuleFileError
+from .facts import DATES
 from .model import (
     ACTIONS,
-    MESSAGE_KINDS,
-    MOMENTS,
+    UNKNOWN,
     Alternative,
     Ask,
     Check,
     Choice,
     Deadline,
+    Message,
     Note,
     Outcome,
     Question,
@@ -27,20 +28,20 @@ from .model import (
 )
 from .safeyaml import YNode, parse_yaml, read_file
 
-CACHE_FORMAT = "ali-cancel rules 1"
+CACHE_FORMAT = "ali-cancel rules 2"
 ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
-DEFAULT_ACTION_TITLES = {
-    "cancel-order": "Cancel the order",
-    "request-cancellation": "Request the cancellation",
-    "contact-seller": "Contact the seller",
-    "open-dispute": "Open a dispute",
-    "wait": "Wait",
-    "place-order-again": "Place the order again",
-    "verify-payment": "Verify your payment",
-    "contact-support": "Contact AliExpress support",
-}
+# Characters a text may never hold: they would reach the terminal as control sequences (C0 and C1
+# controls, DEL) or turn the text around (bidi overrides and isolates). Tab and newline are allowed
+# where a text may span lines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Kinds of message an outcome may offer, by its action.
+_MESSAGE_ACTIONS = ("contact-seller", "open-dispute")
+
+
+def _default_title(action: str) -> str:
+    return action.replace("-", " ").capitalize()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -61,10 +62,19 @@ class _Reader:
     def error(self, node: YNode, message: str) -> None:
         self.problems.append(Problem(self.path, node.line, node.column, message))
 
-    def text(self, node: YNode, what: str) -> str | None:
+    def text(self, node: YNode, what: str, *, one_line: bool = False) -> str | None:
         if node.kind == "str":
             if not node.text.strip():
                 self.error(node, f"{what} is empty")
+                return None
+            bad = _CONTROL.search(node.text) or (one_line and re.search("[\n\t]", node.text))
+            if bad:
+                char = bad.group(0)
+                self.error(
+                    node,
+                    f"{what} holds the control character U+{ord(char):04X} "
+                    f"(at character {bad.start() + 1}): remove it",
+                )
                 return None
             return node.text
         if node.kind == "bool":
@@ -121,9 +131,11 @@ class _Reader:
                     self.error(node, f"{what} is missing the key {key!r}")
         return found
 
-    def field_text(self, found: dict[str, YNode], key: str, what: str) -> str | None:
+    def field_text(
+        self, found: dict[str, YNode], key: str, what: str, *, one_line: bool = False
+    ) -> str | None:
         """The text under `key` of a mapping read with fields(), or None (absent, or reported)."""
-        return self.text(found[key], what) if key in found else None
+        return self.text(found[key], what, one_line=one_line) if key in found else None
 
     def items(self, node: YNode, what: str) -> list[YNode]:
         if not isinstance(node.items, list):
@@ -160,17 +172,26 @@ class _Builder:
         self.places: dict[str, YNode] = {}  # every step and outcome id, where it is defined
         self.links: dict[str, list[tuple[str, YNode]]] = {}  # node id -> [(target id, place)]
         self.asked: set[str] = set()
+        self.notes: dict[str, Note] = {}
+        self.note_nodes: dict[str, YNode] = {}  # every note id, usable or not
+        self.message_kinds: set[str] = set()
+        self.outcome_notes: dict[str, list[tuple[Note, YNode]]] = {}  # outcome id -> its notes
+        self.used_notes: set[str] = set()
 
     def build(self, root: YNode) -> RuleSet:
         r = self.r
         required = ("title", "start", "questions", "tree", "outcomes")
-        top = r.fields(root, "the rule file", required, ("actions", "deadlines"))
-        title = r.field_text(top, "title", "title")
-        action_titles = self.actions(top["actions"]) if "actions" in top else dict(DEFAULT_ACTION_TITLES)
+        optional = ("actions", "deadlines", "notes", "messages")
+        top = r.fields(root, "the rule file", required, optional)
+        title = r.field_text(top, "title", "title", one_line=True)
+        action_titles = self.actions(top["actions"]) if "actions" in top else {}
         if "deadlines" in top:
             self.read_deadlines(top["deadlines"])
         if "questions" in top:
             self.read_questions(top["questions"])
+        if "notes" in top:
+            self.read_notes(top["notes"])
+        messages = self.read_messages(top["messages"]) if "messages" in top else []
         step_entries = r.mapping(top["tree"], "tree") if "tree" in top else []
         outcome_entries = r.mapping(top["outcomes"], "outcomes") if "outcomes" in top else []
         if "outcomes" in top and top["outcomes"].kind == "map" and not top["outcomes"].pairs:
@@ -186,6 +207,8 @@ class _Builder:
             r.error(top["start"], f"start names {start!r}, which is neither a step nor an outcome")
             start = None
         self.check_graph(start, step_entries, outcome_entries)
+        if start is not None and not r.problems:
+            self.check_notes(start, steps, outcomes)
         if r.problems or title is None or start is None:
             if not r.problems:  # pragma: no cover - every None above comes with a problem
                 r.error(root, "the rule file is incomplete")
@@ -193,36 +216,64 @@ class _Builder:
         return RuleSet(
             title=title,
             start=start,
-            actions=tuple((a, action_titles[a]) for a in ACTIONS),
+            actions=tuple((a, action_titles.get(a) or _default_title(a)) for a in ACTIONS),
             questions=tuple(self.questions.values()),
             deadlines=tuple(self.deadlines.values()),
             steps=tuple(steps),
             outcomes=tuple(outcomes),
+            messages=tuple(messages),
         )
 
     def actions(self, node: YNode) -> dict[str, str]:
         """Titles for the contract's action ids."""
-        titles = dict(DEFAULT_ACTION_TITLES)
+        titles = {}
         for key, key_node, value in self.r.mapping(node, "actions"):
             if key not in ACTIONS:
                 self.r.error(key_node, f"unknown action {key!r} (known: {', '.join(ACTIONS)})")
-            text = self.r.text(value, f"the title of action {key!r}")
+            text = self.r.text(value, f"the title of action {key!r}", one_line=True)
             if text is not None:
                 titles[key] = text
         return titles
 
+    def read_notes(self, node: YNode) -> None:
+        """The notes section: each note written once, by id, with its `when:`."""
+        for key, _, value in self.r.mapping(node, "notes"):
+            self.note_nodes[key] = value
+            note = self.note(value, f"note {key!r}")
+            if note is not None:
+                self.notes[key] = note
+
+    def read_messages(self, node: YNode) -> list[Message]:
+        """The drafts: what each is for, and its paragraphs (each shown by its `when:`)."""
+        r = self.r
+        messages = []
+        for key, _, value in r.mapping(node, "messages"):
+            what = f"message {key!r}"
+            f = r.fields(value, what, ("about", "parts"))
+            about = r.field_text(f, "about", f"'about' of {what}", one_line=True)
+            parts = [
+                part
+                for index, item in enumerate(r.items(f["parts"], f"the parts of {what}") if "parts" in f else [], 1)
+                if (part := self.note(item, f"part {index} of {what}", message=True)) is not None
+            ]
+            self.message_kinds.add(key)
+            if about is not None and parts:
+                messages.append(Message(key, about, tuple(parts)))
+        return messages
+
     def read_deadlines(self, node: YNode) -> None:
         r = self.r
+        units = {"hours": 1, "days": 24, "days-before": -24, "working-days": 0}
         for key, _, value in r.mapping(node, "deadlines"):
             what = f"deadline {key!r}"
-            f = r.fields(value, what, ("label", "from"), ("hours", "working-days"))
-            label = r.field_text(f, "label", f"the label of {what}")
+            f = r.fields(value, what, ("label", "from"), tuple(units))
+            label = r.field_text(f, "label", f"the label of {what}", one_line=True)
             moment = r.field_text(f, "from", f"'from' of {what}")
-            if moment is not None and moment not in MOMENTS:
-                r.error(f["from"], f"{what} counts from {moment!r}, which is not one of {', '.join(MOMENTS)}")
+            if moment is not None and moment not in DATES:
+                r.error(f["from"], f"{what} counts from {moment!r}, which is not one of {', '.join(DATES)}")
                 moment = None
             spans = {}
-            for unit in ("hours", "working-days"):
+            for unit in units:
                 if unit in f:
                     number = f[unit]
                     if number.kind != "int" or not number.text.isdigit() or int(number.text) > 10_000:
@@ -230,17 +281,21 @@ class _Builder:
                     else:
                         spans[unit] = int(number.text)
             if len(spans) > 1:
-                r.error(value, f"{what} has both hours and working-days: give one")
+                r.error(value, f"{what} has more than one of {', '.join(units)}: give one")
             if label is not None and moment is not None:
-                hours, days = spans.get("hours", 0), spans.get("working-days", 0)
-                self.deadlines[key] = Deadline(key, label, moment, hours, days)
+                unit, count = next(iter(spans.items()), ("hours", 0))
+                working = count if unit == "working-days" else 0
+                hours = count * units[unit]
+                self.deadlines[key] = Deadline(key, label, moment, hours, working, unit.startswith("days"))
 
-    def expand(self, value: str, node: YNode, what: str) -> str:
+    def expand(self, value: str, node: YNode, what: str, *, allow_order: bool = False) -> str:
         """Put each {deadline} quoted in a text as its span in words ("72 hours")."""
         if "{" not in value:
             return value
 
         def replace(match: re.Match[str]) -> str:
+            if match.group(1) == "order" and allow_order:
+                return match.group(0)
             deadline = self.deadlines.get(match.group(1))
             if deadline is None or not (deadline.hours or deadline.working_days):
                 known = ", ".join(d.id for d in self.deadlines.values() if d.hours or d.working_days)
@@ -260,7 +315,7 @@ class _Builder:
             self.question_nodes[key] = key_node
             what = f"question {key!r}"
             f = r.fields(value, what, ("text", "help", "choices"))
-            text = r.field_text(f, "text", f"the text of {what}")
+            text = r.field_text(f, "text", f"the text of {what}", one_line=True)
             help_text = r.field_text(f, "help", f"the help of {what}")
             choices = []
             if "choices" in f:
@@ -268,7 +323,7 @@ class _Builder:
                 if f["choices"].kind == "map" and not f["choices"].pairs:
                     r.error(f["choices"], f"{what} has no choices")
                 for value_id, _, label_node in choice_entries:
-                    label = r.text(label_node, f"the label of choice {value_id!r} of {what}")
+                    label = r.text(label_node, f"the label of choice {value_id!r} of {what}", one_line=True)
                     if label is not None:
                         label = self.expand(label, label_node, f"the label of {value_id!r}")
                         choices.append(Choice(value_id, label))
@@ -344,7 +399,7 @@ class _Builder:
             value, what, ("action", "title", "steps", "sources"), ("notes", "alternatives", "message")
         )
         action = self.action(f["action"], what) if "action" in f else None
-        title = r.field_text(f, "title", f"the title of {what}")
+        title = r.field_text(f, "title", f"the title of {what}", one_line=True)
         steps = [
             self.expand(text, node, f"a step of {what}")
             for text, node in (r.texts(f["steps"], f"the steps of {what}") if "steps" in f else [])
@@ -352,13 +407,7 @@ class _Builder:
         sources = (
             [text for text, _ in r.texts(f["sources"], f"the sources of {what}")] if "sources" in f else []
         )
-        notes = [
-            note
-            for index, item in enumerate(
-                r.items(f["notes"], f"the notes of {what}") if "notes" in f else [], 1
-            )
-            if (note := self.note(item, f"note {index} of {what}")) is not None
-        ]
+        notes = self.outcome_note_list(key, f["notes"], what) if "notes" in f else []
         alternatives = [
             alternative
             for index, item in enumerate(
@@ -366,15 +415,7 @@ class _Builder:
             )
             if (alternative := self.alternative(item, f"alternative {index} of {what}")) is not None
         ]
-        message = r.field_text(f, "message", f"the message of {what}")
-        if message is not None and message not in MESSAGE_KINDS:
-            r.error(f["message"], f"unknown message kind {message!r} (known: {', '.join(MESSAGE_KINDS)})")
-            message = None
-        elif message is not None and action is not None and action != "contact-seller":
-            r.error(f["message"], f"{what} offers a message, but only a contact-seller outcome may")
-        elif "message" not in f and action == "contact-seller":
-            kinds = ", ".join(MESSAGE_KINDS)
-            r.error(value, f"{what} contacts the seller but names no message kind ({kinds})")
+        message = self.message_of(f, value, what, action)
         if action is None or title is None or not steps or not sources:
             return None
         title = self.expand(title, f["title"], f"the title of {what}")
@@ -382,25 +423,68 @@ class _Builder:
             key, action, title, tuple(steps), tuple(notes), tuple(alternatives), tuple(sources), message
         )
 
-    def note(self, item: YNode, what: str) -> Note | None:
-        """A note: plain text, or {text, when: {fact: [values]}} to show it only for those answers."""
+    def message_of(self, f: dict[str, YNode], value: YNode, what: str, action: str | None) -> str | None:
+        """The message kind an outcome offers: only contact-seller and open-dispute offer one."""
+        r = self.r
+        kinds = ", ".join(sorted(self.message_kinds)) or "none: add a messages section"
+        message = r.field_text(f, "message", f"the message of {what}")
+        if message is not None and message not in self.message_kinds:
+            r.error(f["message"], f"unknown message kind {message!r} (known: {kinds})")
+            return None
+        if message is not None and action is not None and action not in _MESSAGE_ACTIONS:
+            r.error(f["message"], f"{what} offers a message, but only {' and '.join(_MESSAGE_ACTIONS)} may")
+            return None
+        if "message" not in f and action in _MESSAGE_ACTIONS:
+            r.error(value, f"{what} is {action} but names no message kind ({kinds})")
+        return message
+
+    def outcome_note_list(self, key: str, node: YNode, what: str) -> list[Note]:
+        """An outcome's notes: ids of the notes section, or notes written in place."""
+        notes: list[Note] = []
+        for index, item in enumerate(self.r.items(node, f"the notes of {what}"), 1):
+            if item.kind == "str" and ID.match(item.text):
+                if item.text not in self.note_nodes:
+                    known = ", ".join(self.note_nodes) or "none"
+                    self.r.error(item, f"{what} lists the note {item.text!r}, which does not exist (known: {known})")
+                    continue
+                note = self.notes.get(item.text)
+                self.used_notes.add(item.text)
+            else:
+                note = self.note(item, f"note {index} of {what}")
+            if note is not None:
+                notes.append(note)
+                self.outcome_notes.setdefault(key, []).append((note, item))
+        return notes
+
+    def note(self, item: YNode, what: str, *, message: bool = False) -> Note | None:
+        """A note: plain text, or {text, when: {fact: [values]}} to show it only for those answers.
+
+        A value "?" in `when` stands for "not answered"; `{order}` is allowed in a message only.
+        """
         r = self.r
         if item.kind != "map":
             text = r.text(item, what)
-            return Note(self.expand(text, item, what)) if text is not None else None
-        f = r.fields(item, what, ("text", "when"))
+            return Note(self.expand(text, item, what, allow_order=message)) if text is not None else None
+        f = r.fields(item, what, ("text",), ("when", "quiet"))
+        quiet = "quiet" in f and f["quiet"].kind == "bool" and f["quiet"].text.lower() in ("true", "yes", "on")
+        if "quiet" in f and f["quiet"].kind != "bool":
+            r.error(f["quiet"], f"'quiet' of {what} must be true or false")
         text = r.field_text(f, "text", f"the text of {what}")
         when: list[tuple[str, tuple[str, ...]]] = []
         for fact, fact_node, values_node in r.mapping(f["when"], f"'when' of {what}") if "when" in f else []:
             if fact not in self.question_nodes:
                 r.error(fact_node, f"{what} depends on {fact!r}, which is not a question")
+            if not message and not ("quiet" in f):
+                self.asked.add(fact)  # a note asks the facts it needs where it can show
             values = [text for text, _ in r.texts(values_node, f"the values of {fact!r} in {what}")]
             question = self.questions.get(fact)
             for wanted in values:
-                if question is not None and wanted not in question.values():
-                    r.error(values_node, f"{what}: {wanted!r} is not a choice of {fact!r}")
+                if question is not None and wanted not in question.values() and wanted != UNKNOWN:
+                    r.error(values_node, f"{what}: {wanted!r} is not a choice of {fact!r} (nor {UNKNOWN!r})")
             when.append((fact, tuple(values)))
-        return Note(self.expand(text, f["text"], what), tuple(when)) if text is not None else None
+        if text is None:
+            return None
+        return Note(self.expand(text, f["text"], what, allow_order=message), tuple(when), quiet)
 
     def alternative(self, item: YNode, what: str) -> Alternative | None:
         f = self.r.fields(item, what, ("action", "why"))
@@ -409,6 +493,27 @@ class _Builder:
         if action is None or why is None:
             return None
         return Alternative(action, self.expand(why, f["why"], what))
+
+    def check_notes(self, start: str, steps: list[Ask | Check], outcomes: list[Outcome]) -> None:
+        """Report notes that can never show: listed by no outcome, or ruled out on every path."""
+        for key, node in self.note_nodes.items():
+            if key not in self.used_notes:
+                self.r.error(node, f"note {key!r} is listed by no outcome, so it never shows")
+        facts = {fact for notes in self.outcome_notes.values() for note, _ in notes for fact, _ in note.when}
+        if not facts:
+            return
+        must, possible = _answers_on_paths(start, steps, outcomes, facts)
+        for outcome_id, notes in self.outcome_notes.items():
+            for note, item in notes:
+                for fact, values in note.when:
+                    if fact in must.get(outcome_id, ()) and not possible[outcome_id].get(fact, set()) & set(values):
+                        answers = ", ".join(sorted(possible[outcome_id].get(fact, set())))
+                        self.r.error(
+                            item,
+                            f"a note of outcome {outcome_id!r} can never show: every path there answers "
+                            f"{fact!r} with {answers}, never {', '.join(values)}",
+                        )
+                        break
 
     def check_graph(self, start: str | None, steps: list[Entry], outcomes: list[Entry]) -> None:
         """Loops first (naming the cycle); then what the start never reaches, and unasked questions."""
@@ -426,6 +531,50 @@ class _Builder:
         for key, node in self.question_nodes.items():
             if key not in self.asked:
                 r.error(node, f"question {key!r} is never asked by any step")
+
+
+def _answers_on_paths(
+    start: str, steps: list[Ask | Check], outcomes: list[Outcome], facts: set[str]
+) -> tuple[dict[str, frozenset[str]], dict[str, dict[str, set[str]]]]:
+    """For each node: which of `facts` every path to it answers, and the values some path gives."""
+    nodes: dict[str, Ask | Check | Outcome] = {n.id: n for n in (*steps, *outcomes)}
+
+    def edges(node: Ask | Check | Outcome) -> list[tuple[str, str | None]]:  # (target, value)
+        if isinstance(node, Ask):
+            return [(target, value) for value, target in node.answers]
+        if isinstance(node, Check):
+            return [(node.passed, None), (node.otherwise, None)]
+        return []
+
+    incoming: dict[str, int] = {}
+    todo = [start]
+    seen = {start}
+    while todo:
+        for target, _ in edges(nodes[todo.pop()]):
+            incoming[target] = incoming.get(target, 0) + 1
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    must: dict[str, frozenset[str]] = {start: frozenset()}
+    possible: dict[str, dict[str, set[str]]] = {start: {}}
+    ready = [start]
+    while ready:
+        node_id = ready.pop()
+        node = nodes[node_id]
+        for target, value in edges(node):
+            carried = must[node_id]
+            values = {fact: set(found) for fact, found in possible[node_id].items()}
+            if isinstance(node, Ask) and node.fact in facts and value is not None:
+                carried = carried | {node.fact}
+                values.setdefault(node.fact, set()).add(value)
+            must[target] = must[target] & carried if target in must else carried
+            merged = possible.setdefault(target, {})
+            for fact, found in values.items():
+                merged.setdefault(fact, set()).update(found)
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return must, possible
 
 
 def _find_cycle(links: dict[str, list[tuple[str, YNode]]]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 #: The actions the contract knows; a rule file may use no other.
@@ -16,11 +17,8 @@ ACTIONS = (
     "contact-support",
 )
 
-#: The message drafts a `contact-seller` outcome may offer.
-MESSAGE_KINDS = ("urge-shipping", "return-request", "shipment-cancelled", "follow-up")
-
-#: The moments `advise` takes as options; a deadline counts from one of them.
-MOMENTS = ("requested-at", "cancelled-at", "ship-by")
+#: The value in a note's `when` that stands for "not answered": such a note never asks.
+UNKNOWN = "?"
 
 
 class Choice(NamedTuple):
@@ -72,13 +70,26 @@ class Check(NamedTuple):
 
 
 class Note(NamedTuple):
-    """A note of an outcome, shown only when every fact it names was answered with one of its values."""
+    """A text shown only when every fact it names has one of its values (UNKNOWN: not answered)."""
 
     text: str
     when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    quiet: bool = False  # never asks: a fact not answered hides it
 
-    def applies(self, answers: dict[str, str]) -> bool:
-        return all(answers.get(fact) in values for fact, values in self.when)
+    def applies(self, answers: Mapping[str, str]) -> bool:
+        """Whether it shows for these answers, asking nothing: an unknown fact is UNKNOWN."""
+        return all(answers.get(fact, UNKNOWN) in values for fact, values in self.when)
+
+
+class Message(NamedTuple):
+    """A draft to the seller (or for the dispute form): paragraphs, each shown by its `when`."""
+
+    kind: str
+    about: str
+    parts: tuple[Note, ...]
+
+    def text(self, answers: Mapping[str, str], order: str) -> str:
+        return "\n\n".join(p.text.replace("{order}", order) for p in self.parts if p.applies(answers))
 
 
 class Alternative(NamedTuple):
@@ -100,34 +111,41 @@ class Outcome(NamedTuple):
 
 
 class Deadline(NamedTuple):
-    """A moment given as an option, plus a fixed span: hours or working days (Monday to Friday)."""
+    """A date given as an option, plus a span: hours, days (negative: before), or working days."""
 
     id: str
     label: str
     moment: str
     hours: int = 0
     working_days: int = 0
+    in_days: bool = False  # the span was written in days: quote it in days
 
     def span(self) -> str:
-        """The span in words, as the rule texts quote it ("72 hours", "7 working days")."""
+        """The span in words, as the rule texts quote it ("72 hours", "7 days", "7 working days")."""
         if self.working_days:
-            unit = "working day" if self.working_days == 1 else "working days"
-            return f"{self.working_days} {unit}"
-        unit = "hour" if self.hours == 1 else "hours"
-        return f"{self.hours} {unit}"
+            return _count(self.working_days, "working day")
+        if self.in_days:
+            return _count(abs(self.hours) // 24, "day")
+        return _count(abs(self.hours), "hour")
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 Node = Ask | Check | Outcome
 
 
 class RuleSet:
-    """A whole, validated rule file, with its steps and outcomes indexed by id."""
+    """A whole, validated rule file, with its steps, outcomes and messages indexed by id."""
 
     __slots__ = (
+        "_messages",
         "_nodes",
         "_questions",
         "actions",
         "deadlines",
+        "messages",
         "outcomes",
         "questions",
         "start",
@@ -145,6 +163,7 @@ class RuleSet:
         deadlines: tuple[Deadline, ...],
         steps: tuple[Ask | Check, ...],
         outcomes: tuple[Outcome, ...],
+        messages: tuple[Message, ...] = (),
     ) -> None:
         self.title = title
         self.start = start
@@ -153,8 +172,10 @@ class RuleSet:
         self.deadlines = deadlines
         self.steps = steps
         self.outcomes = outcomes
+        self.messages = messages
         self._questions = {question.id: question for question in questions}
         self._nodes: dict[str, Node] = {node.id: node for node in (*steps, *outcomes)}
+        self._messages = {message.kind: message for message in messages}
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -165,6 +186,7 @@ class RuleSet:
             self.deadlines,
             self.steps,
             self.outcomes,
+            self.messages,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -181,11 +203,17 @@ class RuleSet:
     def question(self, fact: str) -> Question:
         return self._questions[fact]
 
+    def has_question(self, fact: str) -> bool:
+        return fact in self._questions
+
     def node(self, node_id: str) -> Node:
         return self._nodes[node_id]
 
     def action_title(self, action: str) -> str:
         return dict(self.actions).get(action, action)
+
+    def message(self, kind: str) -> Message:
+        return self._messages[kind]
 
     def deadline(self, deadline_id: str) -> Deadline:
         for deadline in self.deadlines:
@@ -195,6 +223,15 @@ class RuleSet:
 
 
 # The compiled cache stores a RuleSet as JSON-able plain data; these two functions are inverses.
+
+
+def _plain_note(note: Note) -> list[Any]:
+    return [note.text, [[fact, list(values)] for fact, values in note.when], note.quiet]
+
+
+def _note(item: list[Any]) -> Note:
+    text, when, quiet = item
+    return Note(str(text), tuple((str(f), tuple(str(v) for v in vs)) for f, vs in when), bool(quiet))
 
 
 def to_plain(rules: RuleSet) -> dict[str, Any]:
@@ -211,16 +248,7 @@ def to_plain(rules: RuleSet) -> dict[str, Any]:
             {"id": q.id, "text": q.text, "help": q.help, "choices": [[c.value, c.label] for c in q.choices]}
             for q in rules.questions
         ],
-        "deadlines": [
-            {
-                "id": d.id,
-                "label": d.label,
-                "moment": d.moment,
-                "hours": d.hours,
-                "working_days": d.working_days,
-            }
-            for d in rules.deadlines
-        ],
+        "deadlines": [list(d) for d in rules.deadlines],
         "steps": [step(node) for node in rules.steps],
         "outcomes": [
             {
@@ -228,13 +256,14 @@ def to_plain(rules: RuleSet) -> dict[str, Any]:
                 "action": o.action,
                 "title": o.title,
                 "steps": list(o.steps),
-                "notes": [[n.text, [[f, list(v)] for f, v in n.when]] for n in o.notes],
+                "notes": [_plain_note(n) for n in o.notes],
                 "alternatives": [[a.action, a.why] for a in o.alternatives],
                 "sources": list(o.sources),
                 "message": o.message,
             }
             for o in rules.outcomes
         ],
+        "messages": [[m.kind, m.about, [_plain_note(p) for p in m.parts]] for m in rules.messages],
     }
 
 
@@ -260,8 +289,7 @@ def from_plain(data: dict[str, Any]) -> RuleSet:
             for q in data["questions"]
         ),
         deadlines=tuple(
-            Deadline(str(d["id"]), str(d["label"]), str(d["moment"]), int(d["hours"]), int(d["working_days"]))
-            for d in data["deadlines"]
+            Deadline(str(i), str(label), str(m), int(h), int(w), bool(d)) for i, label, m, h, w, d in data["deadlines"]
         ),
         steps=tuple(step(item) for item in data["steps"]),
         outcomes=tuple(
@@ -270,14 +298,14 @@ def from_plain(data: dict[str, Any]) -> RuleSet:
                 action=str(o["action"]),
                 title=str(o["title"]),
                 steps=tuple(str(s) for s in o["steps"]),
-                notes=tuple(
-                    Note(str(text), tuple((str(f), tuple(str(v) for v in vs)) for f, vs in when))
-                    for text, when in o["notes"]
-                ),
+                notes=tuple(_note(n) for n in o["notes"]),
                 alternatives=tuple(Alternative(str(a), str(w)) for a, w in o["alternatives"]),
                 sources=tuple(str(s) for s in o["sources"]),
                 message=None if o["message"] is None else str(o["message"]),
             )
             for o in data["outcomes"]
+        ),
+        messages=tuple(
+            Message(str(kind), str(about), tuple(_note(p) for p in parts)) for kind, about, parts in data["messages"]
         ),
     )

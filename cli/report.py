@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from .deadlines import Due
 
 
-def advice_json(rules: RuleSet, advice: Advice, due: Sequence[Due], message: str | None) -> dict[str, Any]:
+def advice_json(
+    rules: RuleSet, advice: Advice, due: Sequence[Due], message: str | None, order: str | None
+) -> dict[str, Any]:
     """The contract's JSON object, key for key."""
     outcome = advice.outcome
     return {
@@ -27,4 +29,5 @@ def advice_json(rules: RuleSet, advice: Advice, due: Sequence[Due], message: str
         "path": [{"question": s.question, "answer": s.answer} for s in advice.path],
         "ignored": list(advice.ignored),
         "sources": list(outcome.sources),
+        "order": order,
     }

@@ -1,0 +1,316 @@
+"""The commands that give advice: `advise` and `message`; flags in, one core call, a view out."""
+
+# No `from __future__ import annotations`: Typer reads the parameters' annotations at start-up.
+
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from . import terminal
+from .errors import AppError, UsageError
+from .facts import DATES, FACTS
+from .flags import PROG
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .core import Decision
+    from .deadlines import Moment
+    from .model import RuleSet
+
+
+class Interrupted(AppError):
+    exit_code = 130
+
+
+GOODBYE = "stopped: nothing was changed."
+FACT_PANEL = "Facts (answers to the questions)"
+DATE_PANEL = "Dates (WHEN: 2026-11-20, 2026-11-20T10:00, yesterday, '4 days ago', -3d)"
+
+
+def _complete(values: tuple[str, ...]) -> Any:
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in values if value.startswith(incomplete.lower())]
+
+    return complete
+
+
+def fact(name: str) -> Any:
+    """The option of a fact of the contract: flag, values and help from the one table (facts.py)."""
+    return typer.Option(
+        f"--{name}",
+        metavar="|".join(FACTS[name].values),
+        help=FACTS[name].help,
+        autocompletion=_complete(FACTS[name].values),
+        show_default=False,
+        rich_help_panel=FACT_PANEL,
+    )
+
+
+def date(name: str) -> Any:
+    """The option of a `WHEN` date of the contract."""
+    return typer.Option(f"--{name}", metavar="WHEN", help=DATES[name].help, rich_help_panel=DATE_PANEL)
+
+
+def advise(
+    ctx: typer.Context,
+    payment: Annotated[str | None, fact("payment")] = None,
+    closed: Annotated[str | None, fact("closed")] = None,
+    shipping: Annotated[str | None, fact("shipping")] = None,
+    cancel_request: Annotated[str | None, fact("cancel-request")] = None,
+    seller_asked: Annotated[str | None, fact("seller-asked")] = None,
+    want: Annotated[str | None, fact("want")] = None,
+    problem: Annotated[str | None, fact("problem")] = None,
+    coupon: Annotated[str | None, fact("coupon")] = None,
+    items: Annotated[str | None, fact("items")] = None,
+    seller_reply: Annotated[str | None, fact("seller-reply")] = None,
+    protection: Annotated[str | None, fact("protection")] = None,
+    order: Annotated[
+        str | None, typer.Option("--order", metavar="NUMBER", help="Order number (digits), for messages.")
+    ] = None,
+    requested_at: Annotated[str | None, date("requested-at")] = None,
+    cancelled_at: Annotated[str | None, date("cancelled-at")] = None,
+    ship_by: Annotated[str | None, date("ship-by")] = None,
+    contacted_at: Annotated[str | None, date("contacted-at")] = None,
+    protection_ends: Annotated[str | None, date("protection-ends")] = None,
+    now: Annotated[
+        str | None, typer.Option("--now", metavar="WHEN", help="Compute deadlines against this moment.")
+    ] = None,
+    remember: Annotated[
+        bool, typer.Option("--remember", help="Also keep the order in the notebook (needs --order).")
+    ] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Numbered plain-text prompts instead of arrow-key menus.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout, nothing else.")] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt (implied when stdin is not a terminal).")
+    ] = False,
+    rules: Annotated[
+        str | None,
+        typer.Option("--rules", metavar="PATH", envvar="ALI_CANCEL_RULES", help="Use another rule file."),
+    ] = None,
+    answer: Annotated[
+        list[str] | None,
+        typer.Option("--answer", metavar="ID=VALUE", help="Answer a question of a custom rule file (repeatable)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+) -> None:
+    """Print the advice for an order; ask for what the flags leave out.
+
+    Give the facts you know as flags; in a terminal the rest is asked, otherwise the command
+    stops with exit 2 and names every flag it still needs.
+    """
+    from . import flags
+
+    params = ctx.params
+    moment_now = flags.now_from(now)
+    request = Request(
+        rules_path=rules,
+        answers=flags.answers_from(params, answer or []),
+        dates=flags.dates_from(params, moment_now),
+        order=flags.check_order(order),
+        now=moment_now,
+    )
+    if remember and request.order is None:
+        raise UsageError("--remember needs --order NUMBER: the notebook keeps orders by their number")
+    run_advice(request, remember=remember, plain=plain, as_json=as_json, no_input=no_input)
+
+
+class Request:
+    """What one `advise` asks for: the rule file, answers, dates, order number and the moment."""
+
+    def __init__(
+        self,
+        *,
+        rules_path: str | None,
+        answers: "dict[str, str]",
+        dates: "dict[str, Moment]",
+        order: str | None,
+        now: "datetime",
+    ) -> None:
+        self.rules_path = rules_path
+        self.answers = answers
+        self.dates = dates
+        self.order = order
+        self.now = now
+
+
+def run_advice(request: Request, *, remember: bool, plain: bool, as_json: bool, no_input: bool) -> None:
+    """Decide (asking in a terminal if needed), remember if asked, print; offer more after a session."""
+    from .core import decide
+    from .engine import Advice
+    from .flags import check_answers, missing
+    from .loader import load_rules
+
+    rule_set = load_rules(request.rules_path or None)
+    request.answers = check_answers(rule_set, request.answers)
+    if request.order and remember:
+        _fill_from_notebook(request)
+    decision = decide(rule_set, request.answers, request.dates, request.now)
+    interactive = False
+    if not isinstance(decision.result, Advice):
+        stream = prompt_stream(as_json, no_input)
+        if stream is None:
+            raise missing(rule_set, decision.result, request.answers)
+        interactive = True
+        decision = _interview(rule_set, request, stream, plain)
+    if remember and request.order:
+        _remember(request)
+    print_advice(rule_set, decision, request, as_json=as_json, interactive=interactive)
+    if interactive:
+        _after_session(rule_set, decision, request, plain)
+
+
+def _fill_from_notebook(request: Request) -> None:
+    from .orders import fill_request
+
+    fill_request(request)
+
+
+def _remember(request: Request) -> None:
+    from .orders import remember_request
+
+    remember_request(request)
+
+
+def prompt_stream(as_json: bool, no_input: bool) -> Any | None:
+    """Where prompts can be drawn (a terminal that is not the JSON stream), or None: no prompts."""
+    if no_input:
+        return None
+    try:
+        if not sys.stdin.isatty():
+            return None
+        if sys.stderr.isatty():
+            return sys.stderr
+        if sys.stdout.isatty() and not as_json:
+            return sys.stdout
+    except (AttributeError, ValueError):
+        return None
+    return None
+
+
+def make_asker(stream: Any, plain: bool) -> Any:
+    import gc
+
+    from .prompts import make_asker as build
+    from .prompts import wants_plain
+
+    gc.enable()  # paused for start-up by launch.py; a session at the prompts may last a while
+    return build(plain=wants_plain(plain, os.environ), output_stream=stream)
+
+
+def _interview(rule_set: "RuleSet", request: Request, stream: Any, plain: bool) -> "Decision":
+    from .interview import interview
+
+    asker = make_asker(stream, plain)
+    try:
+        decision, answers, dates = interview(rule_set, request.answers, request.dates, request.now, asker)
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(GOODBYE) from None
+    request.answers, request.dates = answers, dates
+    return decision
+
+
+def print_advice(
+    rule_set: "RuleSet", decision: "Decision", request: Request, *, as_json: bool, interactive: bool
+) -> None:
+    from .engine import Advice
+
+    advice = decision.result
+    assert isinstance(advice, Advice)  # noqa: S101 - decided before printing
+    kind = advice.outcome.message
+    text = rule_set.message(kind).text(decision.answers, request.order or PLACEHOLDER) if kind else None
+    if as_json:
+        import json
+
+        from .report import advice_json
+
+        payload = advice_json(rule_set, advice, decision.due, text, request.order)
+        ascii_only = not terminal.is_utf8(sys.stdout)
+        terminal.write_out(json.dumps(payload, indent=2, ensure_ascii=ascii_only) + "\n")
+        return
+    from .render import advice_view
+
+    console = terminal.console()
+    shown = text if not interactive or request.order else None
+    view = advice_view(rule_set, advice, decision.due, request.now, shown, unicode=terminal.unicode_ok(console))
+    console.print(view, crop=False)  # a long line of the message is wrapped by the terminal, never cut
+
+
+PLACEHOLDER = "(your order number)"
+
+
+def _after_session(rule_set: "RuleSet", decision: "Decision", request: Request, plain: bool) -> None:
+    """After an interview: the one-shot command on stderr, then the offers (message, notebook)."""
+    from .flags import one_shot
+
+    command = one_shot(request.answers, request.dates, request.order, request.rules_path)
+    terminal.write_err("", "The same advice without questions (to run again, or to make an alias):", f"  {command}")
+    stream = prompt_stream(False, False)
+    if stream is None:
+        return
+    from .engine import Advice
+
+    advice = decision.result
+    assert isinstance(advice, Advice)  # noqa: S101
+    asker = make_asker(stream, plain)
+    try:
+        if advice.outcome.message and not request.order and asker.confirm("Show a message to paste to the seller?"):
+            number = asker.order_number("Order number for the message (Enter to leave a placeholder):")
+            request.order = number or request.order
+            _print_message(rule_set.message(advice.outcome.message).text(decision.answers, number or PLACEHOLDER))
+        if _worth_following(decision) and asker.confirm("Remember this order in the notebook, to follow it?"):
+            request.order = request.order or asker.order_number("Order number (digits, as on the order page):")
+            if request.order:
+                _remember(request)
+                terminal.write_err(f"Remembered order {request.order}: see '{PROG} orders'.")
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(GOODBYE) from None
+
+
+def _worth_following(decision: "Decision") -> bool:
+    """The advice has something to follow: a deadline, a message to send, or an answer that waits."""
+    from .engine import Advice
+
+    result = decision.result
+    if decision.due or (isinstance(result, Advice) and result.outcome.message):
+        return True
+    return any(
+        step.answer == value
+        for step in result.path
+        if step.question in FACTS
+        for value, _ in FACTS[step.question].asks
+    )
+
+
+def _print_message(text: str) -> None:
+    from .render import message_view
+
+    terminal.console().print(message_view(text), crop=False)
+
+
+def message(
+    kind: Annotated[
+        str,
+        typer.Argument(metavar="KIND", help="urge-shipping, return-request, shipment-cancelled, follow-up, problem-report or dispute.",
+                       show_default=False),
+    ],
+    order: Annotated[
+        str | None, typer.Option("--order", metavar="NUMBER", help="The order number (digits only).")
+    ] = None,
+) -> None:
+    """Print a ready-to-send message to the seller, or the text for a dispute form."""
+    from .flags import check_order, closest
+    from .loader import load_rules
+
+    rule_set = load_rules(None)
+    kinds = [m.kind for m in rule_set.messages]
+    if kind.lower() not in kinds:
+        raise UsageError(f"unknown message kind {kind!r}: use one of {', '.join(kinds)}{closest(kind, kinds)}")
+    number = check_order(order)
+    terminal.write_out(rule_set.message(kind.lower()).text({}, number or PLACEHOLDER) + "\n")
+    if sys.stderr.isatty():
+        terminal.write_err("Before you send it: attach the screenshot or photos the message mentions.")

@@ -1,0 +1,101 @@
+"""decide(rules, answers, dates, now): the whole advice, with its deadlines; pure, no terminal or clock.
+
+Every command and the tests call this one function: it checks the dates against each other and
+`now`, lets the dates settle what the categories only guess (the contract's "Dates decide"), works
+out implied moments, and walks the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import NamedTuple
+
+from .deadlines import Due, Moment, compute
+from .engine import Advice, Needed, walk
+from .errors import UsageError
+from .facts import DATES, FACTS
+from .model import RuleSet
+
+
+class Decision(NamedTuple):
+    """Where the answers and dates lead: advice (or the fact needed next) and every deadline."""
+
+    result: Advice | Needed
+    due: tuple[Due, ...]
+    answers: dict[str, str]  # as decided: the given answers with what the dates settled
+    dates: dict[str, Moment]  # given and implied
+
+
+def decide(
+    rules: RuleSet, answers: Mapping[str, str], dates: Mapping[str, Moment], now: datetime
+) -> Decision:
+    """The advice for these answers and dates at `now` (aware); UsageError for a contradiction."""
+    _check_dates(dates, now)
+    decided = dict(answers)
+    moments = dict(dates)
+    due = compute(rules.deadlines, moments, now) if moments else []
+    notes: list[str] = []
+    overruled: list[str] = []
+    for fact, spec in FACTS.items():
+        if spec.settle is not None and rules.has_question(fact):
+            note = _settle(rules, fact, decided, due)
+            if note:
+                notes.append(note)
+                overruled.append(fact)
+    for fact, spec in FACTS.items():
+        if spec.implies is not None and decided.get(fact) == spec.implies[0]:
+            value, date, deadline = spec.implies
+            implied = next((d for d in due if d.id == deadline), None)
+            if date not in moments and implied is not None:
+                moments[date] = Moment(implied.at.replace(tzinfo=None), implied.at.tzinfo)
+                due = compute(rules.deadlines, moments, now)
+    result = walk(rules, decided, {d.id: d.passed for d in due})
+    if isinstance(result, Advice) and (notes or overruled):
+        ignored = tuple(sorted({*result.ignored, *overruled}, key=list(FACTS).index))
+        result = result._replace(notes=(*notes, *result.notes), ignored=ignored)
+    return Decision(result, tuple(due), decided, moments)
+
+
+def _check_dates(dates: Mapping[str, Moment], now: datetime) -> None:
+    for name, moment in dates.items():
+        spec = DATES.get(name)
+        if spec is None:
+            continue
+        if spec.past and moment.earliest() > now:
+            raise UsageError(
+                f"--{name} {moment.iso()} is after --now {now.isoformat(timespec='minutes')}: "
+                f"it happened already, so it cannot be later than now"
+            )
+        other = dates.get(spec.not_before) if spec.not_before else None
+        if other is not None and moment.aware() < other.earliest():
+            raise UsageError(
+                f"--{name} {moment.iso()} is before --{spec.not_before} {other.iso()}: "
+                f"an order is cancelled after the request, not before"
+            )
+
+
+def _settle(rules: RuleSet, fact: str, answers: dict[str, str], due: list[Due]) -> str | None:
+    """Let the fact's date decide it; the note that says so when it overrules a flag, else None."""
+    spec = FACTS[fact].settle
+    deadline = next((d for d in due if spec is not None and d.id == spec.by), None)
+    if spec is None or deadline is None:
+        return None
+    derived = spec.after if deadline.passed else spec.before
+    given = answers.get(fact)
+    if given is None:
+        if spec.fills:
+            answers[fact] = derived
+        return None
+    if given == derived or (given == spec.after and deadline.surely):
+        return None
+    if given == spec.after and given not in spec.overrules:
+        label = rules.deadline(spec.by).label
+        raise UsageError(
+            f"--{fact} {given} says time has run out, but --{spec.date} {deadline.moment.iso()} says "
+            f"it has not ({label}: {deadline.at.isoformat(timespec='minutes')}): give the right one"
+        )
+    if given not in spec.overrules:
+        return None
+    answers[fact] = derived
+    return f"The date you gave (--{spec.date}) overrules --{fact} {given}: this advice is for {derived}."
