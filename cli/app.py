@@ -10,7 +10,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from . import cmd_advise, cmd_rules, terminal
+from . import cmd_advise, cmd_rules, orders, terminal
 from .errors import AppError, RuleFileError
 from .flags import PROG
 
@@ -89,6 +89,7 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Check, draw and export rule files.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
+app.add_typer(orders.orders_app, name="orders")
 app.command("advise")(cmd_advise.advise)
 app.command("message")(cmd_advise.message)
 rules_app.command("validate")(cmd_rules.validate)

@@ -11,7 +11,7 @@ import typer
 from . import terminal
 from .errors import AppError, UsageError
 from .facts import DATES, FACTS
-from .flags import PROG
+from .flags import PROG, param
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -54,27 +54,32 @@ def date(name: str) -> Any:
     return typer.Option(f"--{name}", metavar="WHEN", help=DATES[name].help, rich_help_panel=DATE_PANEL)
 
 
+def takes_facts(func: Any) -> Any:
+    """Give a command one option per fact and per date of the contract, from the tables in facts.py.
+
+    Typer reads a command's parameters from its signature: the options are added to it here, so
+    that each fact is spelled once (its table row) and every command that takes facts agrees.
+    """
+    import inspect
+
+    signature = inspect.signature(func)
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values()]
+    keep = [p for p in own if p.kind is not inspect.Parameter.VAR_KEYWORD and p.name != "flags"]
+    added = [
+        inspect.Parameter(param(name), inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[str | None, option(name)])
+        for table, option in ((FACTS, fact), (DATES, date))
+        for name in table
+    ]
+    func.__signature__ = signature.replace(parameters=[keep[0], *added, *keep[1:]])
+    return func
+
+
+@takes_facts
 def advise(
     ctx: typer.Context,
-    payment: Annotated[str | None, fact("payment")] = None,
-    closed: Annotated[str | None, fact("closed")] = None,
-    shipping: Annotated[str | None, fact("shipping")] = None,
-    cancel_request: Annotated[str | None, fact("cancel-request")] = None,
-    seller_asked: Annotated[str | None, fact("seller-asked")] = None,
-    want: Annotated[str | None, fact("want")] = None,
-    problem: Annotated[str | None, fact("problem")] = None,
-    coupon: Annotated[str | None, fact("coupon")] = None,
-    items: Annotated[str | None, fact("items")] = None,
-    seller_reply: Annotated[str | None, fact("seller-reply")] = None,
-    protection: Annotated[str | None, fact("protection")] = None,
     order: Annotated[
         str | None, typer.Option("--order", metavar="NUMBER", help="Order number (digits), for messages.")
     ] = None,
-    requested_at: Annotated[str | None, date("requested-at")] = None,
-    cancelled_at: Annotated[str | None, date("cancelled-at")] = None,
-    ship_by: Annotated[str | None, date("ship-by")] = None,
-    contacted_at: Annotated[str | None, date("contacted-at")] = None,
-    protection_ends: Annotated[str | None, date("protection-ends")] = None,
     now: Annotated[
         str | None, typer.Option("--now", metavar="WHEN", help="Compute deadlines against this moment.")
     ] = None,
@@ -97,21 +102,22 @@ def advise(
         typer.Option("--answer", metavar="ID=VALUE", help="Answer a question of a custom rule file (repeatable)."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+    **flags: Any,
 ) -> None:
     """Print the advice for an order; ask for what the flags leave out.
 
     Give the facts you know as flags; in a terminal the rest is asked, otherwise the command
     stops with exit 2 and names every flag it still needs.
     """
-    from . import flags
+    from .flags import answers_from, check_order, dates_from, now_from
 
     params = ctx.params
-    moment_now = flags.now_from(now)
+    moment_now = now_from(now)
     request = Request(
         rules_path=rules,
-        answers=flags.answers_from(params, answer or []),
-        dates=flags.dates_from(params, moment_now),
-        order=flags.check_order(order),
+        answers=answers_from(params, answer or []),
+        dates=dates_from(params, moment_now),
+        order=check_order(order),
         now=moment_now,
     )
     if remember and request.order is None:
@@ -147,9 +153,9 @@ def run_advice(request: Request, *, remember: bool, plain: bool, as_json: bool, 
 
     rule_set = load_rules(request.rules_path or None)
     request.answers = check_answers(rule_set, request.answers)
-    if request.order and remember:
-        _fill_from_notebook(request)
     decision = decide(rule_set, request.answers, request.dates, request.now)
+    if request.order and (remember or not isinstance(decision.result, Advice)) and _fill_from_notebook(request):
+        decision = decide(rule_set, request.answers, request.dates, request.now)
     interactive = False
     if not isinstance(decision.result, Advice):
         stream = prompt_stream(as_json, no_input)
@@ -164,10 +170,10 @@ def run_advice(request: Request, *, remember: bool, plain: bool, as_json: bool, 
         _after_session(rule_set, decision, request, plain)
 
 
-def _fill_from_notebook(request: Request) -> None:
+def _fill_from_notebook(request: Request) -> bool:
     from .orders import fill_request
 
-    fill_request(request)
+    return fill_request(request)
 
 
 def _remember(request: Request) -> None:

@@ -85,7 +85,7 @@ def check_order(order: str | None) -> str | None:
 
 def now_from(text: str | None) -> datetime:
     """--now as an aware moment (a relative one counts from the real clock); default: the real now."""
-    real = datetime.now(timezone.utc)
+    real = datetime.now(timezone.utc).replace(microsecond=0)
     if text is None:
         return real
     from .deadlines import parse_when

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+#: The action that asks nothing of the buyer yet (`orders due` leaves such orders out).
+WAIT = "wait"
+
 #: The actions the contract knows; a rule file may use no other.
 ACTIONS = (
     "cancel-order",
     "request-cancellation",
     "contact-seller",
     "open-dispute",
-    "wait",
+    WAIT,
     "place-order-again",
     "verify-payment",
     "contact-support",

@@ -1,0 +1,355 @@
+"""The `orders` commands: the notebook's orders, their advice against now, and what is due.
+
+The advice of a stored order is worked out again at each look (core.decide against the real
+now), so that stored orders age with the clock.
+"""
+
+# No `from __future__ import annotations`: Typer reads the parameters' annotations at start-up.
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+
+import typer
+
+from . import terminal
+from .cmd_advise import GOODBYE, Interrupted, Request, takes_facts
+from .errors import UsageError
+from .facts import FACTS
+from .flags import PROG
+from .model import WAIT
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .core import Decision
+    from .deadlines import Due, Moment
+    from .model import RuleSet
+    from .notebook import Notebook, Order
+
+orders_app = typer.Typer(
+    help="The order notebook: remembered orders, their deadlines, what is due.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+Number = Annotated[str, typer.Argument(metavar="NUMBER", help="The order number (digits).", show_default=False)]
+DUE_AHEAD_HOURS = 24  # `orders due`: a deadline within the next day...
+DUE_BEHIND_DAYS = 7  # ...or passed within the last week
+
+
+class Look(NamedTuple):
+    """A stored order seen now: its decision (None when it cannot be decided) and next deadline."""
+
+    order: "Order"
+    decision: "Decision | None"
+    problem: str | None
+    next: "Due | None"
+
+
+def _utc_now() -> "datetime":
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _open(write: bool = False) -> "Notebook":
+    from .notebook import Notebook
+
+    return Notebook.open(write=write)
+
+
+def stored_dates(order: "Order", now: "datetime") -> "dict[str, Moment]":
+    """An order's dates, and for an undated answer that a date settles, the moment it was given."""
+    from .deadlines import parse_when
+
+    moments = {name: parse_when(text, now) for name, text in order.dates.items()}
+    for fact, spec in FACTS.items():
+        settle = spec.settle
+        if settle is None or order.answers.get(fact) != settle.before or settle.date in moments:
+            continue
+        given = order.answered_at.get(fact)
+        if given:
+            moments[settle.date] = parse_when(given, now)
+    return moments
+
+
+def look(rules: "RuleSet", order: "Order", now: "datetime") -> Look:
+    from .core import decide
+
+    try:
+        decision = decide(rules, order.answers, stored_dates(order, now), now)
+    except (UsageError, ValueError) as error:
+        return Look(order, None, str(error), None)
+    ahead = [d for d in decision.due if not d.passed]
+    upcoming = min(ahead, key=lambda d: d.at) if ahead else max(decision.due, key=lambda d: d.at, default=None)
+    return Look(order, decision, None, upcoming)
+
+
+def _action(rules: "RuleSet", item: Look) -> tuple[str, str]:
+    """(action id, title), or ('', what is missing)."""
+    from .engine import Advice
+
+    if item.decision is None:
+        return "", f"cannot decide: {item.problem}"
+    result = item.decision.result
+    if isinstance(result, Advice):
+        return result.outcome.action, rules.action_title(result.outcome.action)
+    return "", f"needs --{result.fact} (orders update {item.order.number} --{result.fact} ...)"
+
+
+def _when(due: "Due | None", now: "datetime") -> str:
+    if due is None:
+        return ""
+    from .deadlines import relative
+
+    return f"{due.label}: {relative(due.at, now)}"
+
+
+def _looks(include_done: bool) -> "tuple[RuleSet, datetime, list[Look]]":
+    from .loader import load_rules
+
+    rules = load_rules(None)
+    now = _utc_now()
+    with _open() as notebook:
+        stored = notebook.orders(include_done=include_done, history=False)
+    return rules, now, [look(rules, order, now) for order in stored]
+
+
+@orders_app.callback()
+def orders(
+    ctx: typer.Context,
+    show_all: Annotated[bool, typer.Option("--all", help="Also show orders marked done.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+) -> None:
+    """List the open orders: number, label, advised action, next deadline and how far off it is."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rules, now, looks = _looks(show_all)
+    if as_json:
+        import json
+
+        rows = [_json_row(rules, item) for item in looks]
+        terminal.write_out(json.dumps({"orders": rows}, indent=2, ensure_ascii=not terminal.is_utf8(sys.stdout)) + "\n")
+        return
+    if not looks:
+        terminal.write_err(f"No orders in the notebook yet: 'ali-cancel advise ... --order NUMBER --remember' adds one.")
+        return
+    rows = [("NUMBER", "LABEL", "ACTION", "NEXT")]
+    for item in looks:
+        done = " (done)" if item.order.done else ""
+        rows.append((item.order.number, item.order.label or "", _action(rules, item)[1] + done, _when(item.next, now)))
+    terminal.write_out(_table(rows))
+
+
+def _json_row(rules: "RuleSet", item: Look) -> dict[str, Any]:
+    action = _action(rules, item)[0] or None
+    upcoming = item.next
+    return {
+        "number": item.order.number,
+        "label": item.order.label,
+        "action": action,
+        "next": None if upcoming is None else {"id": upcoming.id, "at": upcoming.at.isoformat(), "passed": upcoming.passed},
+        "done": item.order.done,
+    }
+
+
+def _table(rows: list[tuple[str, str, str, str]]) -> str:
+    """Columns padded to their widest cell; labels shown with control characters made visible."""
+    cells = [[terminal.visible(cell, newlines=False) for cell in row] for row in rows]
+    widths = [min(max(len(row[i]) for row in cells), 40) for i in range(3)]
+    lines = []
+    for row in cells:
+        parts = [cell[: widths[i]].ljust(widths[i]) for i, cell in enumerate(row[:3])]
+        lines.append("  ".join([*parts, row[3]]).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+@orders_app.command("due")
+def due() -> None:
+    """Open orders with something to do now; nothing at all when nothing is due (for a shell start-up file)."""
+    from datetime import timedelta
+
+    rules, now, looks = _looks(False)
+    lines = []
+    for item in looks:
+        action, title = _action(rules, item)
+        near = [
+            d for d in (item.decision.due if item.decision else ())
+            if now - timedelta(days=DUE_BEHIND_DAYS) <= d.at <= now + timedelta(hours=DUE_AHEAD_HOURS)
+        ]
+        if action == WAIT and not near:
+            continue
+        why = _when(near[0], now) if near else title
+        label = f" ({item.order.label})" if item.order.label else ""
+        lines.append(f"{PROG}: order {item.order.number}{label}: {title}; {why}" if near else f"{PROG}: order {item.order.number}{label}: {title}")
+    if lines:
+        terminal.write_out("\n".join(lines) + f"\n(see '{PROG} orders show NUMBER')\n")
+
+
+def _get(notebook: "Notebook", number: str) -> "Order":
+    from .flags import check_order
+
+    order = notebook.get(check_order(number) or number)
+    if order is None:
+        raise UsageError(f"order {number} is not in the notebook (see '{PROG} orders')")
+    return order
+
+
+@orders_app.command("show")
+def show(number: Number) -> None:
+    """Answers, dates, the advice worked out again against now, and the history of changes."""
+    with _open() as notebook:
+        order = _get(notebook, number)
+    _print_order(order)
+
+
+def _print_order(order: "Order") -> None:
+    from .loader import load_rules
+
+    rules = load_rules(None)
+    now = _utc_now()
+    item = look(rules, order, now)
+    lines = [f"Order {order.number}" + (f": {order.label}" if order.label else "") + (" (done)" if order.done else "")]
+    lines += [f"  --{fact} {value}" for fact, value in order.answers.items()]
+    lines += [f"  --{name} {text}" for name, text in order.dates.items()]
+    lines += ["", "History:"] + [f"  {c.at}: " + ", ".join(f"{k}={v}" for k, v in c.changes.items()) for c in order.history]
+    terminal.write_out("\n".join(terminal.visible(line) for line in lines) + "\n\n")
+    if item.decision is None or not hasattr(item.decision.result, "outcome"):
+        terminal.write_out(_action(rules, item)[1] + "\n")
+        return
+    from .cmd_advise import print_advice
+
+    request = Request(rules_path=None, answers=dict(order.answers), dates={}, order=order.number, now=now)
+    print_advice(rules, item.decision, request, as_json=False, interactive=False)
+
+
+@orders_app.command("update")
+@takes_facts
+def update(
+    ctx: typer.Context,
+    number: Number,
+    label: Annotated[str | None, typer.Option("--label", metavar="TEXT", help="A name of your own for the order.")] = None,
+    **flags: Any,
+) -> None:
+    """Record what changed, then print the new advice."""
+    from .flags import answers_from, check_answers, dates_from
+    from .loader import load_rules
+
+    now = _utc_now()
+    answers = check_answers(load_rules(None), answers_from(ctx.params, []))
+    dates = {name: moment.iso() for name, moment in dates_from(ctx.params, now).items()}
+    with _open(write=True) as notebook:
+        order = _get(notebook, number)
+        order = notebook.remember(order.number, answers=answers, dates=dates, label=label, at=now.isoformat())
+    _print_order(order)
+
+
+@orders_app.command("done")
+def done(number: Number) -> None:
+    """Mark an order as resolved (kept, shown with 'orders --all')."""
+    with _open(write=True) as notebook:
+        order = _get(notebook, number)
+        notebook.mark_done(order.number, _utc_now().isoformat())
+    terminal.write_err(f"Order {order.number} is marked done.")
+
+
+@orders_app.command("forget")
+def forget(
+    number: Number,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask (for scripts).")] = False,
+) -> None:
+    """Delete an order and its history for good."""
+    with _open(write=True) as notebook:
+        order = _get(notebook, number)
+        if not yes:
+            _confirm_forget(order.number)
+        notebook.forget(order.number)
+    terminal.write_err(f"Order {order.number} is forgotten.")
+
+
+def _confirm_forget(number: str) -> None:
+    from .cmd_advise import make_asker, prompt_stream
+
+    stream = prompt_stream(False, False)
+    if stream is None:
+        raise UsageError(f"forgetting order {number} needs a yes: run '{PROG} orders forget {number} --yes'")
+    try:
+        if not make_asker(stream, False).confirm(f"Forget order {number} and its history for good?"):
+            raise UsageError("nothing was forgotten")
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(GOODBYE) from None
+
+
+@orders_app.command("export")
+def export(
+    file_format: Annotated[str, typer.Option("--format", metavar="json|ics", help="JSON backup or iCalendar deadlines.")] = "json",
+) -> None:
+    """Every order as JSON (backup, moving machines), or the open deadlines as an iCalendar file."""
+    if file_format not in ("json", "ics"):
+        raise UsageError(f"unknown format {file_format!r}: use json or ics")
+    if file_format == "json":
+        import json
+
+        with _open() as notebook:
+            data = notebook.export()
+        terminal.write_out(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    from .calendar import Event, to_ics
+
+    rules, now, looks = _looks(False)
+    events = []
+    for item in looks:
+        if item.decision is None:
+            continue
+        title = _action(rules, item)[1]
+        events += [
+            Event(item.order.number, item.order.label, d.id, d.label, d.at, title, f"Advice: {title}.")
+            for d in item.decision.due if not d.passed
+        ]
+    sys.stdout.flush()
+    sys.stdout.buffer.write(to_ics(events, now))
+    sys.stdout.buffer.flush()
+
+
+@orders_app.command("import")
+def import_(file: Annotated[str, typer.Argument(metavar="FILE", help="A JSON export ('-' for stdin).")]) -> None:
+    """Orders from a JSON export; orders already there are left alone and counted as skipped."""
+    import json
+
+    try:
+        text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()  # noqa: SIM115
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {file}: {getattr(error, 'strerror', None) or error}") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{file} is not JSON ({error.msg} at line {error.lineno}): give a file from 'orders export'") from None
+    with _open(write=True) as notebook:
+        added, skipped = notebook.import_orders(data, _utc_now().isoformat(), source=file)
+    terminal.write_err(f"Imported {added} order{'s' * (added != 1)}; skipped {skipped} already there.")
+
+
+@orders_app.command("path")
+def path() -> None:
+    """Print where the notebook is."""
+    from .notebook import notebook_path
+
+    terminal.write_out(notebook_path() + "\n")
+
+
+def fill_request(request: Request) -> bool:
+    """For a remembered order: its stored answers and dates fill what the flags leave out."""
+    assert request.order is not None  # noqa: S101
+    with _open() as notebook:
+        order = notebook.get(request.order)
+    if order is None:
+        return False
+    request.answers = {**order.answers, **request.answers}
+    request.dates = {**stored_dates(order, request.now), **request.dates}
+    return True
+
+
+def remember_request(request: Request) -> None:
+    """Keep the order: its answers and dates (absolute), recorded as changes."""
+    assert request.order is not None  # noqa: S101
+    dates = {name: moment.iso() for name, moment in request.dates.items()}
+    with _open(write=True) as notebook:
+        notebook.remember(request.order, answers=request.answers, dates=dates, label=None, at=_utc_now().isoformat())
