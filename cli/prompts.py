@@ -1,117 +1,441 @@
-"""The interview: ask what the tree still needs, one select prompt at a time, with a way back.
+"""The prompts: arrow-key menus (questionary) or plain numbered prompts, both behind interview.Asker.
 
-The only module that imports questionary (and prompt_toolkit), and only when a prompt is shown.
+The only module that imports questionary and prompt_toolkit, and only inside functions, once a prompt
+is really shown. The plain prompts write nothing but text: no escape sequence, no cursor question.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
-from typing import Any, Protocol
+import shutil
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from .engine import Advice, Needed, walk
-from .model import Question, RuleSet
+from .interview import BACK, Asker, DatePrompt
+from .model import Question
 
-BACK = "\x00back"
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.output import Output
+
+__all__ = ["BACK", "ORDER_NUMBER", "ArrowAsker", "PlainAsker", "make_asker", "wants_plain", "wrap"]
+
 ORDER_NUMBER = re.compile(r"[0-9]{1,30}\Z")
 
+#: The forms a date prompt accepts, as the buyer reads them (the contract's WHEN, shortened).
+DATE_FORMS = "Like 4 days ago, yesterday, -3d or 2026-11-20; Enter if you don't know."
+DONT_KNOW = "I don't know"
+NOT_DIGITS = "Digits only, as on the order page."
 
-class Asker(Protocol):
-    def __call__(self, question: Question, default: str | None, can_go_back: bool) -> str: ...
+
+def wants_plain(flag: bool, environ: Mapping[str, str]) -> bool:
+    """Plain prompts: asked for (`--plain`, ALI_CANCEL_PLAIN), or a terminal menus cannot drive."""
+    setting = environ.get("ALI_CANCEL_PLAIN", "").strip()
+    return flag or setting not in ("", "0") or environ.get("TERM", "") in ("dumb", "emacs")
 
 
-def interview(
-    rules: RuleSet,
-    given: Mapping[str, str],
-    passed: Mapping[str, bool],
-    ask: Asker,
-) -> tuple[Advice, dict[str, str]]:
-    """Walk the tree, asking for each missing fact; BACK undoes the previous prompted answer.
+def make_asker(*, plain: bool, output_stream: TextIO, input_stream: TextIO | None = None) -> Asker:
+    """The asker that draws on `output_stream` and reads `input_stream` (default: sys.stdin)."""
+    if plain:
+        return PlainAsker(output_stream, sys.stdin if input_stream is None else input_stream)
+    from prompt_toolkit.output import create_output
 
-    Answers in `given` (flags) are never asked and never undone. Returns the advice and every answer.
+    keyboard: Input | None = None  # None: the app session's, which reads sys.stdin
+    if input_stream is not None and input_stream is not sys.stdin:
+        from prompt_toolkit.input import create_input
+
+        keyboard = create_input(stdin=input_stream)
+    return ArrowAsker(create_output(stdout=output_stream), keyboard, unicode=_speaks_utf8(output_stream))
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrapping: at spaces only, never inside a word, with a hanging indent.
+
+Piece = tuple[str, str]  # (prompt_toolkit style, text)
+
+
+def wrap_pieces(pieces: Sequence[Piece], width: int, first: str = "", rest: str = "") -> list[list[Piece]]:
+    """Styled text as lines at most `width` wide, broken only at spaces; `first`/`rest` start the lines.
+
+    Runs of spaces inside a piece, or at its start, stay as they are between two words on one line
+    (so "?  answer" keeps its two spaces); a word longer than a line stands alone on its line.
     """
-    answers = dict(given)
-    asked: list[str] = []  # facts answered at a prompt, in order
-    earlier: dict[str, str] = {}  # answers undone by going back, offered again as defaults
-    while True:
-        result = walk(rules, answers, passed)
-        if isinstance(result, Advice):
-            return result, answers
-        assert isinstance(result, Needed)  # noqa: S101 - walk returns one of the two
-        question = rules.question(result.fact)
-        value = ask(question, earlier.get(question.id), bool(asked))
-        if value == BACK:
-            if asked:
-                previous = asked.pop()
-                earlier[previous] = answers.pop(previous)
-            continue
-        answers[question.id] = value
-        earlier.pop(question.id, None)
-        asked.append(question.id)
+    words: list[tuple[str, str, str]] = []  # (gap before, style, word)
+    gap = ""
+    for style, text in pieces:
+        for part in re.split(r"(\s+)", text):
+            if not part:
+                continue
+            if part.isspace():
+                gap += " " * len(part.replace("\n", " "))
+            else:
+                words.append((gap, style, part))
+                gap = ""
+    lines: list[list[Piece]] = []
+    line: list[Piece] = [("", first)] if first else []
+    column, empty = len(first), True
+    for gap, style, word in words:
+        if not empty and column + len(gap) + len(word) > width:
+            lines.append(line)
+            line, column, empty = ([("", rest)] if rest else []), len(rest), True
+        if not empty:
+            line.append(("", gap))
+            column += len(gap)
+        line.append((style, word))
+        column += len(word)
+        empty = False
+    lines.append(line)
+    return lines
 
 
-def _drawn_on(output: Any) -> dict[str, Any]:
-    """questionary's keyword for where to draw: `output` if given, else the app session's."""
-    return {} if output is None else {"output": output}
+def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Plain text as lines at most `width` wide, broken only at spaces."""
+    return ["".join(t for _, t in line) for line in wrap_pieces([("", text)], width, first, rest)]
 
 
-def select_asker(output: Any = None) -> Asker:
-    """An Asker that shows questionary select prompts (on `output`, default: the app session's)."""
-    import questionary
-    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+def _usable(columns: int) -> int:
+    """The width to fill: one column short of the edge (no terminal wraps early there), at least 20."""
+    return max(columns - 1, 20)
 
-    def ask(question: Question, default: str | None, can_go_back: bool) -> str:
-        choices: list[Any] = [questionary.Choice(title=c.label, value=c.value) for c in question.choices]
-        if can_go_back:  # last, so that Enter on an untouched prompt never goes back
+
+def _speaks_utf8(stream: TextIO) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding.startswith("utf")
+
+
+def _keys_hint(items: Sequence[str], width: int, *, unicode: bool, indent: str = "  ") -> list[str]:
+    """The key hint, broken between its items only ("Ctrl-C quit" never splits)."""
+    separator = " · " if unicode else ", "
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        candidate = f"{line}{separator}{item}" if line else item
+        if line and len(indent) + len(candidate) + len(separator.rstrip()) > width:
+            lines.append(indent + line + separator.rstrip())
+            line = item
+        else:
+            line = candidate
+    lines.append(indent + line)
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrow keys: questionary prompts on a prompt_toolkit output.
+
+
+class ArrowAsker:
+    """questionary menus and text prompts on `output` (None: the current app session's output).
+
+    Every prompt is erased when it is answered and replaced by one summary ("? question  answer")
+    that this asker wrote itself and knows the height of: going back erases the summary of the answer
+    undone, so the scroll-back shows only the answers that stand.
+    """
+
+    def __init__(self, output: Output | None = None, keyboard: Input | None = None, *, unicode: bool = True):
+        self._output = output
+        self._input = keyboard
+        self._unicode = unicode
+        self._summaries: list[int] = []  # height of each summary on screen, the latest last
+
+    # -- the Asker protocol
+
+    def choose(self, question: Question, default: str | None, can_go_back: bool) -> str:
+        import questionary
+
+        width = self._width()
+        choices: list[Any] = [
+            questionary.Choice(title="\n   ".join(wrap(c.label, width - 3)), value=c.value)
+            for c in question.choices
+        ]
+        if can_go_back:  # last, so that Enter on an untouched menu never goes back
             choices += [questionary.Separator(" "), questionary.Choice(title="Back", value=BACK)]
+        move = "↑↓ choose" if self._unicode else "up/down choose"
+        hint = [move, "Enter confirm", *([self._back_key + " back"] if can_go_back else []), "Ctrl-C quit"]
         prompt = questionary.select(
-            question.text,
+            self._title(question.text, width),
             choices=choices,
             default=default if default in question.values() else None,
-            instruction=f"({question.help})",
+            instruction=self._below([question.help], hint, width),
             qmark="?",
-            **_drawn_on(output),
+            pointer="»" if self._unicode else ">",
+            erase_when_done=True,
+            **self._where(),
         )
+        keys = self._keys(can_go_back, lambda: True)
+        value = str(self._run(prompt, keys))
+        if value == BACK:
+            self._undo()
+        else:
+            self._summarize(question.text, question.label(value))
+        return value
+
+    def date(self, prompt: DatePrompt, can_go_back: bool) -> str | None:
+        import questionary
+
+        hint = [
+            "Enter confirm",
+            *([self._back_key + " back (empty line)"] if can_go_back else []),
+            "Ctrl-C quit",
+        ]
+        problem = ""  # why the last answer could not be read, shown above the input line
+        typed = ""
+        while True:
+            width = self._width()
+            below = self._below([prompt.help, DATE_FORMS], hint, width)
+            if problem:
+                below += "\n" + "\n".join(wrap(problem, width, "  ! ", "    "))
+            question = questionary.text(
+                self._title(prompt.text, width),
+                default=typed,
+                instruction=below + "\n ",  # questionary adds a space: the input starts at column 2
+                qmark="?",
+                erase_when_done=True,
+                **self._where(),
+            )
+            answer = str(self._run(question, self._keys(can_go_back, self._empty_line)))
+            if answer == BACK:
+                self._undo()
+                return BACK
+            typed = answer.strip()
+            if not typed:
+                self._summarize(prompt.text, DONT_KNOW)
+                return None
+            try:
+                moment = prompt.read(typed)
+            except ValueError as error:
+                problem = str(error)
+                continue
+            self._summarize(prompt.text, typed if moment == typed else f"{typed} ({moment})")
+            return moment
+
+    def confirm(self, text: str) -> bool:
+        import questionary
+
+        question = questionary.confirm(text, default=False, qmark="?", auto_enter=True, **self._where())
+        return bool(self._run(question, self._keys(False, lambda: True)))
+
+    def order_number(self, text: str) -> str | None:
+        import questionary
+
+        def validate(answer: str) -> bool | str:
+            return not answer.strip() or bool(ORDER_NUMBER.match(answer.strip())) or NOT_DIGITS
+
+        question = questionary.text(text, validate=validate, qmark="?", **self._where())
+        answer = str(self._run(question, self._keys(False, lambda: True)) or "").strip()
+        return answer or None
+
+    # -- drawing
+
+    def _out(self) -> Output:
+        if self._output is not None:
+            return self._output
+        from prompt_toolkit.application.current import get_app_session
+
+        return get_app_session().output
+
+    def _where(self) -> dict[str, Any]:
+        """questionary's keywords for where to draw and read; nothing: the app session's."""
+        where: dict[str, Any] = {}
+        if self._output is not None:
+            where["output"] = self._output
+        if self._input is not None:
+            where["input"] = self._input
+        return where
+
+    def _width(self) -> int:
+        return _usable(self._out().get_size().columns)
+
+    @property
+    def _back_key(self) -> str:
+        return "←" if self._unicode else "left"
+
+    @staticmethod
+    def _title(text: str, width: int) -> str:
+        """The question after "? ", its lines under its first word; questionary adds up to 2 spaces."""
+        return "\n  ".join(wrap(text, width - 4))
+
+    def _below(self, paragraphs: list[str], hint: list[str], width: int) -> str:
+        """The help, wrapped, on its own lines under the question, then the key hint."""
+        lines = [line for text in paragraphs if text.strip() for line in wrap(text, width, "  ", "  ")]
+        lines += _keys_hint(hint, width, unicode=self._unicode)
+        return "\n" + "\n".join(lines)
+
+    def _keys(self, can_go_back: bool, back_allowed: Callable[[], bool]) -> KeyBindings:
+        """Ctrl-D ends the session (questionary binds only Ctrl-C); ← goes back where it may."""
+        from prompt_toolkit.filters import Condition
+        from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+
         keys = KeyBindings()
 
         @keys.add("c-d", eager=True)
-        def _end(event: Any) -> None:
+        def _end(event: KeyPressEvent) -> None:
             event.app.exit(exception=EOFError, style="class:aborting")
 
         if can_go_back:
 
-            @keys.add("left", eager=True)
-            def _back(event: Any) -> None:
+            @keys.add("left", eager=True, filter=Condition(back_allowed))
+            def _back(event: KeyPressEvent) -> None:
                 event.app.exit(result=BACK)
 
-        # questionary's select binds Ctrl-C but not Ctrl-D, and has no key for "back"
-        application = prompt.application
-        application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), keys])
-        return str(prompt.unsafe_ask())
+        return keys
 
-    return ask
+    @staticmethod
+    def _empty_line() -> bool:
+        from prompt_toolkit.application.current import get_app
+
+        return not get_app().current_buffer.text
+
+    @staticmethod
+    def _run(question: Any, keys: KeyBindings) -> Any:
+        """Ask, with `keys` over questionary's own; Ctrl-C raises (unsafe_ask: ask() would swallow it)."""
+        from prompt_toolkit.key_binding import merge_key_bindings
+
+        application = question.application
+        own = application.key_bindings
+        application.key_bindings = merge_key_bindings([own, keys] if own is not None else [keys])
+        return question.unsafe_ask()
+
+    def _print(self, lines: list[list[Piece]]) -> int:
+        from prompt_toolkit.formatted_text import FormattedText
+        from prompt_toolkit.shortcuts import print_formatted_text
+        from questionary.styles import merge_styles_default
+
+        style = merge_styles_default([None])
+        for line in lines:
+            print_formatted_text(FormattedText(line), style=style, output=self._out())
+        return len(lines)
+
+    def _summarize(self, question: str, answer: str) -> None:
+        """ "? question  answer"; an answer that does not fit after the question gets its own lines."""
+        width = self._width()
+        lines = wrap_pieces([("class:qmark", "?"), ("class:question", f" {question}")], width, rest="  ")
+        if sum(len(text) for _, text in lines[-1]) + 2 + len(answer) <= width:
+            lines[-1].append(("class:answer", f"  {answer}"))
+        else:
+            lines += wrap_pieces([("class:answer", answer)], width, "  ", "  ")
+        self._summaries.append(self._print(lines))
+
+    def _erase(self, lines: int) -> None:
+        """Erase the `lines` just above the cursor (the cursor is at the start of a line)."""
+        if lines:
+            output = self._out()
+            output.cursor_up(lines)
+            output.erase_down()
+            output.flush()
+
+    def _undo(self) -> None:
+        """Going back: erase the summary of the answer being undone."""
+        if self._summaries:
+            self._erase(self._summaries.pop())
 
 
-def ask_order_number(output: Any = None) -> str | None:
-    """Ask for the order number to put in a message; an empty answer gives None."""
-    import questionary
-
-    def validate(text: str) -> bool | str:
-        return (
-            not text.strip() or bool(ORDER_NUMBER.match(text.strip())) or "Digits only, as on the order page"
-        )
-
-    answer = questionary.text(
-        "Order number for the message (Enter to leave a placeholder):",
-        validate=validate,
-        qmark="?",
-        **_drawn_on(output),
-    ).unsafe_ask()
-    return str(answer or "").strip() or None
+# ---------------------------------------------------------------------------------------------
+# Plain: numbered choices and typed answers, lines in, lines out.
 
 
-def confirm(message: str, output: Any = None) -> bool:
-    """A yes/no question, yes by default."""
-    import questionary
+def _columns(stream: TextIO) -> int:
+    """The terminal's width: $COLUMNS, else the terminal `stream` writes to, else any, else 80."""
+    if os.environ.get("COLUMNS", "").isdigit() and int(os.environ["COLUMNS"]) > 0:
+        return int(os.environ["COLUMNS"])
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return shutil.get_terminal_size().columns
 
-    return bool(questionary.confirm(message, default=True, qmark="?", **_drawn_on(output)).unsafe_ask())
+
+class Lines(Protocol):
+    """Where plain answers come from: a text stream read a line at a time ("" at the end)."""
+
+    def readline(self) -> str: ...
+
+
+class PlainAsker:
+    """Numbered prompts for dumb terminals, screen readers and `--plain`: text lines, nothing else."""
+
+    def __init__(self, output: TextIO, typed: Lines) -> None:
+        self._output = output
+        self._input = typed
+
+    def choose(self, question: Question, default: str | None, can_go_back: bool) -> str:
+        del default  # no default: a hasty Enter must not answer for the buyer
+        width = self._width()
+        count = len(question.choices)
+        digits = len(str(count))
+        lines = self._head(question.text, question.help, width)
+        for number, choice in enumerate(question.choices, 1):
+            first = f"  {number:>{digits}}) "
+            lines += wrap(choice.label, width, first, " " * len(first))
+        self._write("\n" + "\n".join(lines) + "\n")
+        ask = f"Answer 1-{count} (b: back): " if can_go_back else f"Answer 1-{count}: "
+        values = {value.casefold(): value for value in question.values()}
+        while True:
+            answer = self._read(ask).strip()
+            if answer.isdigit() and 1 <= int(answer) <= count:
+                return question.choices[int(answer) - 1].value
+            if answer.casefold() in values:
+                return values[answer.casefold()]
+            if can_go_back and answer.casefold() in ("b", "back"):
+                return BACK
+            self._say(f"Type a number from 1 to {count}{', or b to go back' if can_go_back else ''}.")
+
+    def date(self, prompt: DatePrompt, can_go_back: bool) -> str | None:
+        width = self._width()
+        lines = self._head(prompt.text, prompt.help, width) + wrap(DATE_FORMS, width)
+        self._write("\n" + "\n".join(lines) + "\n")
+        ask = "Date (b: back): " if can_go_back else "Date: "
+        while True:
+            answer = self._read(ask).strip()
+            if not answer:
+                return None
+            if can_go_back and answer.casefold() in ("b", "back"):
+                return BACK
+            try:
+                return prompt.read(answer)
+            except ValueError as error:
+                self._say(str(error))
+
+    def confirm(self, text: str) -> bool:
+        while True:
+            answer = self._read(f"{text} (y/N): ").strip().casefold()
+            if answer in ("", "n", "no"):
+                return False
+            if answer in ("y", "yes"):
+                return True
+            self._say("Type y for yes, or n (or just Enter) for no.")
+
+    def order_number(self, text: str) -> str | None:
+        while True:
+            answer = self._read(f"{text.rstrip()} ").strip()
+            if not answer or ORDER_NUMBER.match(answer):
+                return answer or None
+            self._say(NOT_DIGITS)
+
+    def _width(self) -> int:
+        return _usable(_columns(self._output))
+
+    @staticmethod
+    def _head(text: str, help_text: str, width: int) -> list[str]:
+        return wrap(text, width) + (wrap(help_text, width) if help_text.strip() else [])
+
+    def _write(self, text: str) -> None:
+        self._output.write(text)
+        self._output.flush()
+
+    def _say(self, text: str) -> None:
+        self._write("\n".join(wrap(text, self._width())) + "\n")
+
+    def _read(self, ask: str) -> str:
+        """One line typed after `ask`; the end of input (Ctrl-D) raises EOFError, Ctrl-C passes through."""
+        self._write("\n".join(wrap(ask, self._width())) + " ")
+        try:
+            line = self._input.readline()
+        except KeyboardInterrupt:
+            self._write("\n")  # the goodbye goes on a line of its own, not after "^C"
+            raise
+        if not line:
+            self._write("\n")
+            raise EOFError
+        return line.rstrip("\r\n")

@@ -71,6 +71,13 @@ def _format_time(at: datetime) -> str:
     return at.strftime("%a %Y-%m-%d %H:%M") + f" ({at.strftime('%z')[:3]}:{at.strftime('%z')[3:]})"
 
 
+def _deadline_style(item: Due, checked: set[str]) -> str:
+    """Red only for a passed deadline the advice turned on; one the path never used stays dim."""
+    if not item.passed:
+        return "green"
+    return "red" if item.id in checked else "dim"
+
+
 def advice_view(
     rules: RuleSet,
     advice: Advice,
@@ -91,12 +98,13 @@ def advice_view(
     if due:
         from .deadlines import relative
 
+        checked = {deadline_id for deadline_id, _ in advice.checks}
         timeline: list[Text | str] = []
         for item in due:
             line = Text(item.label)
             line.append(f"\n{_format_time(item.at.astimezone())}, ", style="dim")
             if now is not None:
-                line.append(relative(item.at, now), style="red" if item.passed else "green")
+                line.append(relative(item.at, now), style=_deadline_style(item, checked))
             timeline.append(line)
         parts += [Text(""), _heading("Deadlines"), _bullets(timeline, glyphs)]
 
