@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import cmd_advise, cmd_rules, orders, terminal
+from .i18n import _
 from .errors import AppError, RuleFileError
 from .flags import PROG
 
@@ -30,7 +31,11 @@ class AliCancelGroup(TyperGroup):
         terminal.encode_plainly()
         try:
             result = super().main(
-                args=argv, prog_name=prog_name or PROG, complete_var=complete_var, standalone_mode=False, **extra
+                args=argv,
+                prog_name=prog_name or PROG,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
             )
             code = result if isinstance(result, int) else 0
             sys.stdout.flush()
@@ -60,7 +65,9 @@ def _report(error: Exception, *, debug: bool) -> int:
         return 2  # the help was shown already
     if isinstance(error, _click.exceptions.UsageError):
         where = error.ctx.command_path if error.ctx is not None else PROG
-        terminal.say(PROG, f"{error.format_message()} (see '{where} --help')")
+        terminal.say(
+            PROG, error.format_message() + " " + _("(see '{command}')").format(command=f"{where} --help")
+        )
         return 2
     if isinstance(error, _click.exceptions.ClickException):
         terminal.say(PROG, error.format_message())
@@ -70,7 +77,12 @@ def _report(error: Exception, *, debug: bool) -> int:
         return 130
     if debug:
         raise error
-    terminal.say(PROG, f"internal error: {type(error).__name__}: {error} (run again with --debug for the details)")
+    terminal.say(
+        PROG,
+        _("internal error: {error} (run again with --debug for the details)").format(
+            error=f"{type(error).__name__}: {error}"
+        ),
+    )
     return 1
 
 
@@ -87,14 +99,34 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="Check, draw and export rule files.", no_args_is_help=True, rich_markup_mode=None)
+rules_app = typer.Typer(
+    help=_("Check, draw and export rule files."), no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(rules_app, name="rules")
-app.add_typer(orders.orders_app, name="orders")
-app.command("advise")(cmd_advise.advise)
-app.command("message")(cmd_advise.message)
-rules_app.command("validate")(cmd_rules.validate)
-rules_app.command("show")(cmd_rules.show)
-rules_app.command("graph")(cmd_rules.graph)
+app.add_typer(
+    orders.orders_app,
+    name="orders",
+    help=_("The order notebook: remembered orders, their deadlines, what is due."),
+)
+# Each command's help is given here, translated, rather than read from its docstring.
+app.command(
+    "advise",
+    help=_(
+        "Print the advice for an order; ask for what the flags leave out.\n\n"
+        "Give the facts you know as flags; in a terminal the rest is asked, otherwise the command "
+        "stops with exit 2 and names every flag it still needs."
+    ),
+)(cmd_advise.advise)
+app.command(
+    "message", help=_("Print a ready-to-send message to the seller, or the text for a dispute form.")
+)(cmd_advise.message)
+rules_app.command(
+    "validate", help=_("Check a rule file and report every problem as PATH:LINE:COLUMN: message.")
+)(cmd_rules.validate)
+rules_app.command(
+    "show", help=_("Draw the tree in the terminal: questions, their choices, and where each leads.")
+)(cmd_rules.show)
+rules_app.command("graph", help=_("Print the tree as Mermaid or Graphviz DOT text."))(cmd_rules.graph)
 
 
 def _show_version(value: bool) -> None:
@@ -109,12 +141,23 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
+@app.callback(
+    help=_(
+        "Advice for getting out of an AliExpress order, or getting your money back.\n\n"
+        "Run without a command to start the interactive advisor: the same as the advise command."
+    )
+)
 def _root(
     ctx: typer.Context,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="CODE", help=_("Language of the texts: en, es, fr, pt-BR, pl, ru.")),
+    ] = None,
     show_version: Annotated[
         bool,
-        typer.Option("--version", help="Print the version and exit.", callback=_show_version, is_eager=True),
+        typer.Option(
+            "--version", help=_("Print the version and exit."), callback=_show_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """Advice for getting out of an AliExpress order, or getting your money back.

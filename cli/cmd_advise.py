@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import terminal
+from .i18n import _
 from .errors import AppError, UsageError
 from .facts import DATES, FACTS
 from .flags import PROG, param
@@ -25,9 +26,9 @@ class Interrupted(AppError):
     exit_code = 130
 
 
-GOODBYE = "stopped: nothing was changed."
-FACT_PANEL = "Facts (answers to the questions)"
-DATE_PANEL = "Dates (WHEN: 2026-11-20, 2026-11-20T10:00, yesterday, '4 days ago', -3d)"
+GOODBYE = _("stopped: nothing was changed.")
+FACT_PANEL = _("Facts (answers to the questions)")
+DATE_PANEL = _("Dates (WHEN: 2026-11-20, 2026-11-20T10:00, yesterday, '4 days ago', -3d)")
 
 
 def _complete(values: tuple[str, ...]) -> Any:
@@ -66,7 +67,12 @@ def takes_facts(func: Any) -> Any:
     own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values()]
     keep = [p for p in own if p.kind is not inspect.Parameter.VAR_KEYWORD and p.name != "flags"]
     added = [
-        inspect.Parameter(param(name), inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[str | None, option(name)])
+        inspect.Parameter(
+            param(name),
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[str | None, option(name)],
+        )
         for table, option in ((FACTS, fact), (DATES, date))
         for name in table
     ]
@@ -78,30 +84,36 @@ def takes_facts(func: Any) -> Any:
 def advise(
     ctx: typer.Context,
     order: Annotated[
-        str | None, typer.Option("--order", metavar="NUMBER", help="Order number (digits), for messages.")
+        str | None, typer.Option("--order", metavar="NUMBER", help=_("Order number (digits), for messages."))
     ] = None,
     now: Annotated[
-        str | None, typer.Option("--now", metavar="WHEN", help="Compute deadlines against this moment.")
+        str | None, typer.Option("--now", metavar="WHEN", help=_("Compute deadlines against this moment."))
     ] = None,
     remember: Annotated[
-        bool, typer.Option("--remember", help="Also keep the order in the notebook (needs --order).")
+        bool, typer.Option("--remember", help=_("Also keep the order in the notebook (needs --order)."))
     ] = False,
     plain: Annotated[
-        bool, typer.Option("--plain", help="Numbered plain-text prompts instead of arrow-key menus.")
+        bool, typer.Option("--plain", help=_("Numbered plain-text prompts instead of arrow-key menus."))
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout, nothing else.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=_("Print one JSON object on stdout, nothing else."))
+    ] = False,
     no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never prompt (implied when stdin is not a terminal).")
+        bool, typer.Option("--no-input", help=_("Never prompt (implied when stdin is not a terminal)."))
     ] = False,
     rules: Annotated[
         str | None,
-        typer.Option("--rules", metavar="PATH", envvar="ALI_CANCEL_RULES", help="Use another rule file."),
+        typer.Option("--rules", metavar="PATH", envvar="ALI_CANCEL_RULES", help=_("Use another rule file.")),
     ] = None,
     answer: Annotated[
         list[str] | None,
-        typer.Option("--answer", metavar="ID=VALUE", help="Answer a question of a custom rule file (repeatable)."),
+        typer.Option(
+            "--answer", metavar="ID=VALUE", help=_("Answer a question of a custom rule file (repeatable).")
+        ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help=_("Show the traceback of an internal error."))
+    ] = False,
     **flags: Any,
 ) -> None:
     """Print the advice for an order; ask for what the flags leave out.
@@ -121,7 +133,7 @@ def advise(
         now=moment_now,
     )
     if remember and request.order is None:
-        raise UsageError("--remember needs --order NUMBER: the notebook keeps orders by their number")
+        raise UsageError(_("--remember needs --order NUMBER: the notebook keeps orders by their number"))
     run_advice(request, remember=remember, plain=plain, as_json=as_json, no_input=no_input)
 
 
@@ -154,7 +166,11 @@ def run_advice(request: Request, *, remember: bool, plain: bool, as_json: bool, 
     rule_set = load_rules(request.rules_path or None)
     request.answers = check_answers(rule_set, request.answers)
     decision = decide(rule_set, request.answers, request.dates, request.now)
-    if request.order and (remember or not isinstance(decision.result, Advice)) and _fill_from_notebook(request):
+    if (
+        request.order
+        and (remember or not isinstance(decision.result, Advice))
+        and _fill_from_notebook(request)
+    ):
         decision = decide(rule_set, request.answers, request.dates, request.now)
     interactive = False
     if not isinstance(decision.result, Advice):
@@ -242,7 +258,9 @@ def print_advice(
 
     console = terminal.console()
     shown = text if not interactive or request.order else None
-    view = advice_view(rule_set, advice, decision.due, request.now, shown, unicode=terminal.unicode_ok(console))
+    view = advice_view(
+        rule_set, advice, decision.due, request.now, shown, unicode=terminal.unicode_ok(console)
+    )
     console.print(view, crop=False)  # a long line of the message is wrapped by the terminal, never cut
 
 
@@ -254,7 +272,9 @@ def _after_session(rule_set: "RuleSet", decision: "Decision", request: Request, 
     from .flags import one_shot
 
     command = one_shot(request.answers, request.dates, request.order, request.rules_path)
-    terminal.write_err("", "The same advice without questions (to run again, or to make an alias):", f"  {command}")
+    terminal.write_err(
+        "", _("The same advice without questions (to run again, or to make an alias):"), f"  {command}"
+    )
     stream = prompt_stream(False, False)
     if stream is None:
         return
@@ -264,15 +284,29 @@ def _after_session(rule_set: "RuleSet", decision: "Decision", request: Request, 
     assert isinstance(advice, Advice)  # noqa: S101
     asker = make_asker(stream, plain)
     try:
-        if advice.outcome.message and not request.order and asker.confirm("Show a message to paste to the seller?"):
-            number = asker.order_number("Order number for the message (Enter to leave a placeholder):")
+        if (
+            advice.outcome.message
+            and not request.order
+            and asker.confirm(_("Show a message to paste to the seller?"))
+        ):
+            number = asker.order_number(_("Order number for the message (Enter to leave a placeholder):"))
             request.order = number or request.order
-            _print_message(rule_set.message(advice.outcome.message).text(decision.answers, number or PLACEHOLDER))
-        if _worth_following(decision) and asker.confirm("Remember this order in the notebook, to follow it?"):
-            request.order = request.order or asker.order_number("Order number (digits, as on the order page):")
+            _print_message(
+                rule_set.message(advice.outcome.message).text(decision.answers, number or PLACEHOLDER)
+            )
+        if _worth_following(decision) and asker.confirm(
+            _("Remember this order in the notebook, to follow it?")
+        ):
+            request.order = request.order or asker.order_number(
+                _("Order number (digits, as on the order page):")
+            )
             if request.order:
                 _remember(request)
-                terminal.write_err(f"Remembered order {request.order}: see '{PROG} orders'.")
+                terminal.write_err(
+                    _("Remembered order {number}: see '{command}'.").format(
+                        number=request.order, command=f"{PROG} orders"
+                    )
+                )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(GOODBYE) from None
 
@@ -288,7 +322,7 @@ def _worth_following(decision: "Decision") -> bool:
         step.answer == value
         for step in result.path
         if step.question in FACTS
-        for value, _ in FACTS[step.question].asks
+        for value, _date in FACTS[step.question].asks
     )
 
 
@@ -301,11 +335,16 @@ def _print_message(text: str) -> None:
 def message(
     kind: Annotated[
         str,
-        typer.Argument(metavar="KIND", help="urge-shipping, return-request, shipment-cancelled, follow-up, problem-report or dispute.",
-                       show_default=False),
+        typer.Argument(
+            metavar="KIND",
+            help=_(
+                "urge-shipping, return-request, shipment-cancelled, follow-up, problem-report or dispute."
+            ),
+            show_default=False,
+        ),
     ],
     order: Annotated[
-        str | None, typer.Option("--order", metavar="NUMBER", help="The order number (digits only).")
+        str | None, typer.Option("--order", metavar="NUMBER", help=_("The order number (digits only)."))
     ] = None,
 ) -> None:
     """Print a ready-to-send message to the seller, or the text for a dispute form."""
@@ -315,8 +354,13 @@ def message(
     rule_set = load_rules(None)
     kinds = [m.kind for m in rule_set.messages]
     if kind.lower() not in kinds:
-        raise UsageError(f"unknown message kind {kind!r}: use one of {', '.join(kinds)}{closest(kind, kinds)}")
+        raise UsageError(
+            _("unknown message kind {kind}: use one of {kinds}").format(
+                kind=repr(kind), kinds=", ".join(kinds)
+            )
+            + closest(kind, kinds)
+        )
     number = check_order(order)
     terminal.write_out(rule_set.message(kind.lower()).text({}, number or PLACEHOLDER) + "\n")
     if sys.stderr.isatty():
-        terminal.write_err("Before you send it: attach the screenshot or photos the message mentions.")
+        terminal.write_err(_("Before you send it: attach the screenshot or photos the message mentions."))

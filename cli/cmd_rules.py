@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from . import terminal
+from .i18n import _
 from .errors import UsageError
 
 PathArgument = Annotated[
-    str | None, typer.Argument(metavar="[PATH]", help="A rule file (default: the built-in one).")
+    str | None, typer.Argument(metavar="[PATH]", help=_("A rule file (default: the built-in one)."))
 ]
 
 
@@ -50,7 +51,7 @@ def graph(
         typer.Option(
             "--format",
             metavar="mermaid|dot",
-            help="Mermaid flowchart or Graphviz digraph.",
+            help=_("Mermaid flowchart or Graphviz digraph."),
             autocompletion=lambda incomplete: [f for f in ("mermaid", "dot") if f.startswith(incomplete)],
         ),
     ] = "mermaid",

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .deadlines import Due, Moment, compute
 from .engine import Advice, Needed, walk
 from .errors import UsageError
-from .facts import DATES, FACTS
+from .facts import CONFLICTS, DATES, FACTS
 from .model import RuleSet
 
 
@@ -31,6 +31,7 @@ def decide(
     rules: RuleSet, answers: Mapping[str, str], dates: Mapping[str, Moment], now: datetime
 ) -> Decision:
     """The advice for these answers and dates at `now` (aware); UsageError for a contradiction."""
+    _check_categories(rules, answers)
     _check_dates(dates, now)
     decided = dict(answers)
     moments = dict(dates)
@@ -57,6 +58,15 @@ def decide(
     return Decision(result, tuple(due), decided, moments)
 
 
+def _check_categories(rules: RuleSet, answers: Mapping[str, str]) -> None:
+    for (fact, value), (other, other_value) in CONFLICTS:
+        both = rules.has_question(fact) and rules.has_question(other)
+        if both and answers.get(fact) == value and answers.get(other) == other_value:
+            raise UsageError(
+                f"--{fact} {value} and --{other} {other_value} contradict each other: give the right one"
+            )
+
+
 def _check_dates(dates: Mapping[str, Moment], now: datetime) -> None:
     for name, moment in dates.items():
         spec = DATES.get(name)
@@ -64,14 +74,16 @@ def _check_dates(dates: Mapping[str, Moment], now: datetime) -> None:
             continue
         if spec.past and moment.earliest() > now:
             raise UsageError(
-                f"--{name} {moment.iso()} is after --now {now.isoformat(timespec='minutes')}: "
-                f"it happened already, so it cannot be later than now"
+                _(
+                    "--{flag} {when} is after --now {now}: it happened already, so it cannot be later than now"
+                ).format(flag=name, when=moment.iso(), now=now.isoformat(timespec="minutes"))
             )
         other = dates.get(spec.not_before) if spec.not_before else None
         if other is not None and moment.aware() < other.earliest():
             raise UsageError(
-                f"--{name} {moment.iso()} is before --{spec.not_before} {other.iso()}: "
-                f"an order is cancelled after the request, not before"
+                _("--{flag} {when} is before --{other} {other_when}: it cannot come first").format(
+                    flag=name, when=moment.iso(), other=spec.not_before, other_when=other.iso()
+                )
             )
 
 
@@ -92,10 +104,20 @@ def _settle(rules: RuleSet, fact: str, answers: dict[str, str], due: list[Due]) 
     if given == spec.after and given not in spec.overrules:
         label = rules.deadline(spec.by).label
         raise UsageError(
-            f"--{fact} {given} says time has run out, but --{spec.date} {deadline.moment.iso()} says "
-            f"it has not ({label}: {deadline.at.isoformat(timespec='minutes')}): give the right one"
+            _(
+                "--{fact} {value} says time has run out, but --{date} {when} says it has not ({label}: {due}): give the right one"
+            ).format(
+                fact=fact,
+                value=given,
+                date=spec.date,
+                when=deadline.moment.iso(),
+                label=label,
+                due=deadline.at.isoformat(timespec="minutes"),
+            )
         )
     if given not in spec.overrules:
         return None
     answers[fact] = derived
-    return f"The date you gave (--{spec.date}) overrules --{fact} {given}: this advice is for {derived}."
+    return _("The date you gave (--{date}) overrules --{fact} {value}: this advice is for {decided}.").format(
+        date=spec.date, fact=fact, value=given, decided=derived
+    )

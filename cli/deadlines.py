@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
+from .i18n import _, ngettext
 from .model import Deadline
 
 ACCEPTED_FORMS = "2026-11-20, 2026-11-20T10:00, 2026-11-20T10:00+08:00, yesterday, '4 days ago' or -3d"
@@ -65,8 +66,9 @@ def _aware(wall: datetime, zone: tzinfo | None) -> datetime:
     return wall.replace(tzinfo=zone)
 
 
-def _bad(text: str, why: str = "is not a date or time") -> ValueError:
-    return ValueError(f"{text!r} {why}: use {ACCEPTED_FORMS}")
+def _bad(text: str, why: str = "") -> ValueError:
+    why = why or _("is not a date or time")
+    return ValueError(_("{text} {why}: use {forms}").format(text=repr(text), why=why, forms=ACCEPTED_FORMS))
 
 
 def parse_when(text: str, now: datetime | None = None) -> Moment:
@@ -119,7 +121,7 @@ def _iso(text: str, match: re.Match[str]) -> Moment:
             int((fraction or "0").ljust(6, "0")),
         )
     except ValueError as error:
-        raise _bad(text, f"is not a real date or time ({error})") from None
+        raise _bad(text, _("is not a real date or time ({error})").format(error=error)) from None
     zone: tzinfo | None = None
     if offset:
         if offset in ("Z", "z"):
@@ -128,11 +130,11 @@ def _iso(text: str, match: re.Match[str]) -> Moment:
             digits = offset[1:].replace(":", "")
             hours, minutes = int(digits[:2]), int(digits[2:])
             if hours > 23 or minutes > 59:
-                raise _bad(text, f"has an impossible offset {offset}")
+                raise _bad(text, _("has an impossible offset {offset}").format(offset=offset))
             delta = timedelta(hours=hours, minutes=minutes)
             zone = timezone(-delta if offset[0] == "-" else delta)
     if wall.year < 2 or wall.year > 9998:
-        raise _bad(text, "is too far from today")
+        raise _bad(text, _("is too far from today"))
     if hour is None:  # a date alone: the whole day, counted from its end
         return Moment(datetime.combine(wall.date(), _END_OF_DAY), zone, whole_day=True)
     return Moment(wall, zone)
@@ -190,12 +192,14 @@ def relative(at: datetime, now: datetime) -> str:
     """'in 1 day 3 hours', '5 hours ago', 'now': to the minute, two units at most."""
     seconds = int((at - now).total_seconds())
     if abs(seconds) < 60:
-        return "now"
+        return _("now")
     minutes = abs(seconds) // 60
-    parts = []
-    for size, name in ((1440, "day"), (60, "hour"), (1, "minute")):
-        amount, minutes = divmod(minutes, size)
-        if amount:
-            parts.append(f"{amount} {name}{'' if amount == 1 else 's'}")
-    text = " ".join(parts[:2])
-    return f"in {text}" if seconds > 0 else f"{text} ago"
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        ngettext("{count} day", "{count} days", days).format(count=days) if days else "",
+        ngettext("{count} hour", "{count} hours", hours).format(count=hours) if hours else "",
+        ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes) if minutes else "",
+    ]
+    text = " ".join([part for part in parts if part][:2])
+    return (_("in {time}") if seconds > 0 else _("{time} ago")).format(time=text)

@@ -6,7 +6,10 @@ the same id and values (a test holds the two together). Dates are the `WHEN` opt
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
+
+from .i18n import _
 
 
 class Settle(NamedTuple):
@@ -37,30 +40,30 @@ class Fact(NamedTuple):
 
 
 FACTS: dict[str, Fact] = {
-    "payment": Fact(("unpaid", "verifying", "paid"), "Paid? unpaid, verifying (not verified yet), paid."),
+    "payment": Fact(("unpaid", "verifying", "paid"), _("Paid? unpaid, verifying (not verified yet), paid.")),
     "closed": Fact(
         ("no", "seller-timeout", "reused-coupon", "payment-check"),
-        "Did AliExpress close the order, and why?",
+        _("Did AliExpress close the order, and why?"),
         asks=(("seller-timeout", "cancelled-at"),),
     ),
     "shipping": Fact(
         ("not-shipped", "shipped", "shipment-cancelled", "delivered"),
-        "Where the parcel stands.",
+        _("Where the parcel stands."),
         asks=(("not-shipped", "ship-by"),),
     ),
     "cancel-request": Fact(
         ("none", "pending", "approved", "no-response", "rejected"),
-        "Your cancellation request and the seller's answer.",
+        _("Your cancellation request and the seller's answer."),
         asks=(("pending", "requested-at"), ("no-response", "requested-at"), ("approved", "cancelled-at")),
         settle=Settle("requested-at", "seller-response-due", "pending", "no-response", ("pending",), False),
         implies=("no-response", "cancelled-at", "seller-response-due"),
     ),
-    "seller-asked": Fact(("yes", "no"), "Did the seller ask you to request the cancellation?"),
-    "want": Fact(("refund", "item"), "Your money back, or the item."),
-    "coupon": Fact(("none", "platform", "seller"), "A coupon on the order, and whose."),
+    "seller-asked": Fact(("yes", "no"), _("Did the seller ask you to request the cancellation?")),
+    "want": Fact(("refund", "item"), _("Your money back, or the item.")),
+    "coupon": Fact(("none", "platform", "seller"), _("A coupon on the order, and whose.")),
     "seller-reply": Fact(
         ("not-contacted", "waiting", "replied", "no-reply"),
-        "Have you written to the seller, and did they answer?",
+        _("Have you written to the seller, and did they answer?"),
         asks=(("waiting", "contacted-at"), ("no-reply", "contacted-at")),
         settle=Settle(
             "contacted-at", "seller-reply-expected", "waiting", "no-reply", ("waiting", "not-contacted"), True
@@ -68,7 +71,7 @@ FACTS: dict[str, Fact] = {
     ),
     "protection": Fact(
         ("plenty-left", "running-out"),
-        "Buyer protection time left.",
+        _("Buyer protection time left."),
         date_first="protection-ends",
         settle=Settle(
             "protection-ends", "dispute-by", "plenty-left", "running-out", ("plenty-left", "running-out"), True
@@ -76,10 +79,30 @@ FACTS: dict[str, Fact] = {
     ),
     "problem": Fact(
         ("changed-mind", "not-arrived", "wrong-item", "damaged", "not-as-described"),
-        "Why you want out of a shipped or delivered order.",
+        _("Why you want out of a shipped or delivered order."),
     ),
-    "items": Fact(("all", "some"), "Cancel every item bought with the coupon, or only some."),
+    "items": Fact(("all", "some"), _("Cancel every item bought with the coupon, or only some.")),
 }
+
+
+#: Answers that cannot both be true: given together they are exit 2 (the contract: "categories
+#: never contradict each other"). An item that came was shipped, and one delivered has arrived.
+CONFLICTS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
+    (("shipping", "delivered"), ("problem", "not-arrived")),
+    (("shipping", "not-shipped"), ("problem", "wrong-item")),
+    (("shipping", "not-shipped"), ("problem", "damaged")),
+    (("shipping", "not-shipped"), ("problem", "not-as-described")),
+)
+
+
+def ruled_out(answers: Mapping[str, str], fact: str) -> tuple[str, ...]:
+    """The values of `fact` that contradict an answer already given (for a menu to leave out)."""
+    found = []
+    for first, second in CONFLICTS:
+        for mine, other in ((first, second), (second, first)):
+            if mine[0] == fact and answers.get(other[0]) == other[1]:
+                found.append(mine[1])
+    return tuple(found)
 
 
 class Date(NamedTuple):
@@ -94,32 +117,32 @@ class Date(NamedTuple):
 
 DATES: dict[str, Date] = {
     "requested-at": Date(
-        "When you submitted the cancellation request.",
-        "When did you submit the cancellation request?",
-        "The seller's time to answer counts from then.",
+        _("When you submitted the cancellation request."),
+        _("When did you submit the cancellation request?"),
+        _("The seller's time to answer counts from then."),
         past=True,
     ),
     "cancelled-at": Date(
-        "When the order was cancelled (the refund clock starts).",
-        "When was the order cancelled?",
-        "The refund should start some working days after that moment.",
+        _("When the order was cancelled (the refund clock starts)."),
+        _("When was the order cancelled?"),
+        _("The refund should start some working days after that moment."),
         past=True,
         not_before="requested-at",
     ),
     "ship-by": Date(
-        "The order page's deadline for the seller to ship.",
-        "Until when must the seller ship (the order page's countdown)?",
-        "My Orders shows how long the seller has left to ship.",
+        _("The order page's deadline for the seller to ship."),
+        _("Until when must the seller ship (the order page's countdown)?"),
+        _("My Orders shows how long the seller has left to ship."),
     ),
     "contacted-at": Date(
-        "When you wrote to the seller (the week for an answer starts).",
-        "When did you write to the seller?",
-        "Sellers may take up to a week to answer; the week counts from then.",
+        _("When you wrote to the seller (the week for an answer starts)."),
+        _("When did you write to the seller?"),
+        _("Sellers may take up to a week to answer; the week counts from then."),
         past=True,
     ),
     "protection-ends": Date(
-        "When buyer protection ends (the order page's countdown).",
-        "When does buyer protection end (the order page's countdown)?",
-        "A dispute can be opened only before then.",
+        _("When buyer protection ends (the order page's countdown)."),
+        _("When does buyer protection end (the order page's countdown)?"),
+        _("A dispute can be opened only before then."),
     ),
 }

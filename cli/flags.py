@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .i18n import _
 from .facts import DATES, FACTS
 from .model import RuleSet
 
@@ -35,9 +36,13 @@ def answers_from(params: Mapping[str, object], pairs: Sequence[str]) -> dict[str
         fact, sep, value = pair.partition("=")
         fact, value = fact.strip(), value.strip()
         if not sep or not fact or not value:
-            raise UsageError(f"--answer takes ID=VALUE, not {pair!r}")
+            raise UsageError(_("--answer takes ID=VALUE, not {pair}").format(pair=repr(pair)))
         if given.get(fact, value) != value:
-            raise UsageError(f"{fact} is answered twice, as {given[fact]!r} and {value!r}: give one")
+            raise UsageError(
+                _("{fact} is answered twice, as {one} and {other}: give one").format(
+                    fact=fact, one=repr(given[fact]), other=repr(value)
+                )
+            )
         given[fact] = value
     return given
 
@@ -52,7 +57,7 @@ def closest(word: str, choices: Sequence[str]) -> str:
     import difflib
 
     match = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    return " " + _("(did you mean {word}?)").format(word=repr(match[0])) if match else ""
 
 
 def check_answers(rules: RuleSet, given: Mapping[str, str]) -> dict[str, str]:
@@ -69,7 +74,12 @@ def check_answers(rules: RuleSet, given: Mapping[str, str]) -> dict[str, str]:
         spelled = {v.lower(): v for v in values}.get(value.lower())
         if spelled is None:
             name = " ".join(flag(fact, "")).rstrip(" =") + ("=" if fact not in FACTS else "")
-            raise UsageError(f"{name}: {value!r} is not one of {', '.join(values)}{closest(value, values)}")
+            raise UsageError(
+                _("{flag}: {value} is not one of {values}").format(
+                    flag=name, value=repr(value), values=", ".join(values)
+                )
+                + closest(value, values)
+            )
         checked[fact] = spelled
     return checked
 
@@ -79,7 +89,9 @@ def check_order(order: str | None) -> str | None:
         return None
     if not ORDER_NUMBER.match(order.strip()):
         shown = order.encode("unicode_escape").decode("ascii")[:40]
-        raise UsageError(f"--order takes the order number, digits only (1 to 30), not {shown!r}")
+        raise UsageError(
+            _("--order takes the order number, digits only (1 to 30), not {text}").format(text=repr(shown))
+        )
     return order.strip()
 
 
@@ -119,14 +131,16 @@ def missing(rules: RuleSet, needed: Needed, given: Mapping[str, str]) -> UsageEr
         return "|".join(rules.question(fact).values())
 
     now, *later = needed.missing()
-    message = f"missing answers and no terminal to ask: {' '.join(flag(now, choices(now)))}"
+    message = _("missing answers and no terminal to ask: {flags}").format(
+        flags=" ".join(flag(now, choices(now)))
+    )
     if later:
         rest = ", ".join(" ".join(flag(fact, choices(fact))) for fact in later)
-        message += f", then, depending on the answers: {rest}"
+        message += _(", then, depending on the answers: {flags}").format(flags=rest)
     words = [PROG, "advise", *(word for fact, value in given.items() for word in flag(fact, value))]
     example = " ".join(shlex.quote(word) for word in words)
     placeholders = " ".join(" ".join(flag(fact, f"<{choices(fact)}>")) for fact in needed.missing())
-    return UsageError(message, hint=f"try: {example} {placeholders}")
+    return UsageError(message, hint=_("try: {command}").format(command=f"{example} {placeholders}"))
 
 
 def one_shot(

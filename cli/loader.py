@@ -692,6 +692,14 @@ def _cache_name(source: str) -> str:
 
 
 def load_rules(path: str | None) -> RuleSet:
+    """The rules at `path` (None: the built-in file), in the chosen language where a catalog has it."""
+    from . import i18n
+
+    rules = _load_compiled(path)
+    return rules if i18n.language == "en" else rules.translated(i18n._)
+
+
+def _load_compiled(path: str | None) -> RuleSet:
     """The rules at `path` (None: the built-in file), from the compiled cache when it is current.
 
     An entry is used only when it holds exactly these bytes of YAML and was made by this code, so

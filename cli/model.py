@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 #: The action that asks nothing of the buyer yet (`orders due` leaves such orders out).
@@ -217,6 +217,35 @@ class RuleSet:
 
     def message(self, kind: str) -> Message:
         return self._messages[kind]
+
+    def translated(self, translate: Callable[[str], str]) -> RuleSet:
+        """The same rules with every text a buyer reads put through `translate`.
+
+        Ids, values, sources (the guide's own headings) and the drafts' paragraphs (which stay
+        English for the seller) are kept; what each draft is for is translated.
+        """
+        t = translate
+        return RuleSet(
+            title=t(self.title),
+            start=self.start,
+            actions=tuple((action, t(title)) for action, title in self.actions),
+            questions=tuple(
+                q._replace(text=t(q.text), help=t(q.help), choices=tuple(c._replace(label=t(c.label)) for c in q.choices))
+                for q in self.questions
+            ),
+            deadlines=tuple(d._replace(label=t(d.label)) for d in self.deadlines),
+            steps=self.steps,
+            outcomes=tuple(
+                o._replace(
+                    title=t(o.title),
+                    steps=tuple(t(step) for step in o.steps),
+                    notes=tuple(n._replace(text=t(n.text)) for n in o.notes),
+                    alternatives=tuple(a._replace(why=t(a.why)) for a in o.alternatives),
+                )
+                for o in self.outcomes
+            ),
+            messages=tuple(m._replace(about=t(m.about)) for m in self.messages),
+        )
 
     def deadline(self, deadline_id: str) -> Deadline:
         for deadline in self.deadlines:

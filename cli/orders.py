@@ -13,6 +13,7 @@ import typer
 
 from . import terminal
 from .cmd_advise import GOODBYE, Interrupted, Request, takes_facts
+from .i18n import _, ngettext
 from .errors import UsageError
 from .facts import FACTS
 from .flags import PROG
@@ -27,11 +28,13 @@ if TYPE_CHECKING:
     from .notebook import Notebook, Order
 
 orders_app = typer.Typer(
-    help="The order notebook: remembered orders, their deadlines, what is due.",
+    help=_("The order notebook: remembered orders, their deadlines, what is due."),
     invoke_without_command=True,
     rich_markup_mode=None,
 )
-Number = Annotated[str, typer.Argument(metavar="NUMBER", help="The order number (digits).", show_default=False)]
+Number = Annotated[
+    str, typer.Argument(metavar="NUMBER", help=_("The order number (digits)."), show_default=False)
+]
 DUE_AHEAD_HOURS = 24  # `orders due`: a deadline within the next day...
 DUE_BEHIND_DAYS = 7  # ...or passed within the last week
 
@@ -80,7 +83,9 @@ def look(rules: "RuleSet", order: "Order", now: "datetime") -> Look:
     except (UsageError, ValueError) as error:
         return Look(order, None, str(error), None)
     ahead = [d for d in decision.due if not d.passed]
-    upcoming = min(ahead, key=lambda d: d.at) if ahead else max(decision.due, key=lambda d: d.at, default=None)
+    upcoming = (
+        min(ahead, key=lambda d: d.at) if ahead else max(decision.due, key=lambda d: d.at, default=None)
+    )
     return Look(order, decision, None, upcoming)
 
 
@@ -89,11 +94,13 @@ def _action(rules: "RuleSet", item: Look) -> tuple[str, str]:
     from .engine import Advice
 
     if item.decision is None:
-        return "", f"cannot decide: {item.problem}"
+        return "", _("cannot decide: {problem}").format(problem=item.problem)
     result = item.decision.result
     if isinstance(result, Advice):
         return result.outcome.action, rules.action_title(result.outcome.action)
-    return "", f"needs --{result.fact} (orders update {item.order.number} --{result.fact} ...)"
+    return "", _("needs {flag} (orders update {number} {flag} ...)").format(
+        flag=f"--{result.fact}", number=item.order.number
+    )
 
 
 def _when(due: "Due | None", now: "datetime") -> str:
@@ -117,8 +124,8 @@ def _looks(include_done: bool) -> "tuple[RuleSet, datetime, list[Look]]":
 @orders_app.callback()
 def orders(
     ctx: typer.Context,
-    show_all: Annotated[bool, typer.Option("--all", help="Also show orders marked done.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help=_("Also show orders marked done."))] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print one JSON object on stdout."))] = False,
 ) -> None:
     """List the open orders: number, label, advised action, next deadline and how far off it is."""
     if ctx.invoked_subcommand is not None:
@@ -128,15 +135,23 @@ def orders(
         import json
 
         rows = [_json_row(rules, item) for item in looks]
-        terminal.write_out(json.dumps({"orders": rows}, indent=2, ensure_ascii=not terminal.is_utf8(sys.stdout)) + "\n")
+        terminal.write_out(
+            json.dumps({"orders": rows}, indent=2, ensure_ascii=not terminal.is_utf8(sys.stdout)) + "\n"
+        )
         return
     if not looks:
-        terminal.write_err(f"No orders in the notebook yet: 'ali-cancel advise ... --order NUMBER --remember' adds one.")
+        terminal.write_err(
+            _("No orders in the notebook yet: '{command}' adds one.").format(
+                command=f"{PROG} advise ... --order NUMBER --remember"
+            )
+        )
         return
-    rows = [("NUMBER", "LABEL", "ACTION", "NEXT")]
+    rows = [(_("NUMBER"), _("LABEL"), _("ACTION"), _("NEXT"))]
     for item in looks:
-        done = " (done)" if item.order.done else ""
-        rows.append((item.order.number, item.order.label or "", _action(rules, item)[1] + done, _when(item.next, now)))
+        done = " " + _("(done)") if item.order.done else ""
+        rows.append(
+            (item.order.number, item.order.label or "", _action(rules, item)[1] + done, _when(item.next, now))
+        )
     terminal.write_out(_table(rows))
 
 
@@ -147,7 +162,9 @@ def _json_row(rules: "RuleSet", item: Look) -> dict[str, Any]:
         "number": item.order.number,
         "label": item.order.label,
         "action": action,
-        "next": None if upcoming is None else {"id": upcoming.id, "at": upcoming.at.isoformat(), "passed": upcoming.passed},
+        "next": None
+        if upcoming is None
+        else {"id": upcoming.id, "at": upcoming.at.isoformat(), "passed": upcoming.passed},
         "done": item.order.done,
     }
 
@@ -173,16 +190,26 @@ def due() -> None:
     for item in looks:
         action, title = _action(rules, item)
         near = [
-            d for d in (item.decision.due if item.decision else ())
+            d
+            for d in (item.decision.due if item.decision else ())
             if now - timedelta(days=DUE_BEHIND_DAYS) <= d.at <= now + timedelta(hours=DUE_AHEAD_HOURS)
         ]
         if action == WAIT and not near:
             continue
         why = _when(near[0], now) if near else title
         label = f" ({item.order.label})" if item.order.label else ""
-        lines.append(f"{PROG}: order {item.order.number}{label}: {title}; {why}" if near else f"{PROG}: order {item.order.number}{label}: {title}")
+        lines.append(
+            f"{PROG}: order {item.order.number}{label}: {title}; {why}"
+            if near
+            else f"{PROG}: order {item.order.number}{label}: {title}"
+        )
     if lines:
-        terminal.write_out("\n".join(lines) + f"\n(see '{PROG} orders show NUMBER')\n")
+        terminal.write_out(
+            "\n".join(lines)
+            + "\n"
+            + _("(see '{command}')").format(command=f"{PROG} orders show NUMBER")
+            + "\n"
+        )
 
 
 def _get(notebook: "Notebook", number: str) -> "Order":
@@ -190,7 +217,11 @@ def _get(notebook: "Notebook", number: str) -> "Order":
 
     order = notebook.get(check_order(number) or number)
     if order is None:
-        raise UsageError(f"order {number} is not in the notebook (see '{PROG} orders')")
+        raise UsageError(
+            _("order {number} is not in the notebook (see '{command}')").format(
+                number=number, command=f"{PROG} orders"
+            )
+        )
     return order
 
 
@@ -208,10 +239,16 @@ def _print_order(order: "Order") -> None:
     rules = load_rules(None)
     now = _utc_now()
     item = look(rules, order, now)
-    lines = [f"Order {order.number}" + (f": {order.label}" if order.label else "") + (" (done)" if order.done else "")]
+    lines = [
+        _("Order {number}").format(number=order.number)
+        + (f": {order.label}" if order.label else "")
+        + (" " + _("(done)") if order.done else "")
+    ]
     lines += [f"  --{fact} {value}" for fact, value in order.answers.items()]
     lines += [f"  --{name} {text}" for name, text in order.dates.items()]
-    lines += ["", "History:"] + [f"  {c.at}: " + ", ".join(f"{k}={v}" for k, v in c.changes.items()) for c in order.history]
+    lines += ["", _("History:")] + [
+        f"  {c.at}: " + ", ".join(f"{k}={v}" for k, v in c.changes.items()) for c in order.history
+    ]
     terminal.write_out("\n".join(terminal.visible(line) for line in lines) + "\n\n")
     if item.decision is None or not hasattr(item.decision.result, "outcome"):
         terminal.write_out(_action(rules, item)[1] + "\n")
@@ -227,7 +264,9 @@ def _print_order(order: "Order") -> None:
 def update(
     ctx: typer.Context,
     number: Number,
-    label: Annotated[str | None, typer.Option("--label", metavar="TEXT", help="A name of your own for the order.")] = None,
+    label: Annotated[
+        str | None, typer.Option("--label", metavar="TEXT", help=_("A name of your own for the order."))
+    ] = None,
     **flags: Any,
 ) -> None:
     """Record what changed, then print the new advice."""
@@ -249,13 +288,13 @@ def done(number: Number) -> None:
     with _open(write=True) as notebook:
         order = _get(notebook, number)
         notebook.mark_done(order.number, _utc_now().isoformat())
-    terminal.write_err(f"Order {order.number} is marked done.")
+    terminal.write_err(_("Order {number} is marked done.").format(number=order.number))
 
 
 @orders_app.command("forget")
 def forget(
     number: Number,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask (for scripts).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask (for scripts)."))] = False,
 ) -> None:
     """Delete an order and its history for good."""
     with _open(write=True) as notebook:
@@ -263,7 +302,7 @@ def forget(
         if not yes:
             _confirm_forget(order.number)
         notebook.forget(order.number)
-    terminal.write_err(f"Order {order.number} is forgotten.")
+    terminal.write_err(_("Order {number} is forgotten.").format(number=order.number))
 
 
 def _confirm_forget(number: str) -> None:
@@ -271,21 +310,29 @@ def _confirm_forget(number: str) -> None:
 
     stream = prompt_stream(False, False)
     if stream is None:
-        raise UsageError(f"forgetting order {number} needs a yes: run '{PROG} orders forget {number} --yes'")
+        raise UsageError(
+            _("forgetting order {number} needs a yes: run '{command}'").format(
+                number=number, command=f"{PROG} orders forget {number} --yes"
+            )
+        )
     try:
-        if not make_asker(stream, False).confirm(f"Forget order {number} and its history for good?"):
-            raise UsageError("nothing was forgotten")
+        if not make_asker(stream, False).confirm(
+            _("Forget order {number} and its history for good?").format(number=number)
+        ):
+            raise UsageError(_("nothing was forgotten"))
     except (KeyboardInterrupt, EOFError):
         raise Interrupted(GOODBYE) from None
 
 
 @orders_app.command("export")
 def export(
-    file_format: Annotated[str, typer.Option("--format", metavar="json|ics", help="JSON backup or iCalendar deadlines.")] = "json",
+    file_format: Annotated[
+        str, typer.Option("--format", metavar="json|ics", help=_("JSON backup or iCalendar deadlines."))
+    ] = "json",
 ) -> None:
     """Every order as JSON (backup, moving machines), or the open deadlines as an iCalendar file."""
     if file_format not in ("json", "ics"):
-        raise UsageError(f"unknown format {file_format!r}: use json or ics")
+        raise UsageError(_("unknown format {format}: use json or ics").format(format=repr(file_format)))
     if file_format == "json":
         import json
 
@@ -302,8 +349,17 @@ def export(
             continue
         title = _action(rules, item)[1]
         events += [
-            Event(item.order.number, item.order.label, d.id, d.label, d.at, title, f"Advice: {title}.")
-            for d in item.decision.due if not d.passed
+            Event(
+                item.order.number,
+                item.order.label,
+                d.id,
+                d.label,
+                d.at,
+                title,
+                _("Advice: {action}.").format(action=title),
+            )
+            for d in item.decision.due
+            if not d.passed
         ]
     sys.stdout.flush()
     sys.stdout.buffer.write(to_ics(events, now))
@@ -311,7 +367,9 @@ def export(
 
 
 @orders_app.command("import")
-def import_(file: Annotated[str, typer.Argument(metavar="FILE", help="A JSON export ('-' for stdin).")]) -> None:
+def import_(
+    file: Annotated[str, typer.Argument(metavar="FILE", help=_("A JSON export ('-' for stdin)."))],
+) -> None:
     """Orders from a JSON export; orders already there are left alone and counted as skipped."""
     import json
 
@@ -319,12 +377,22 @@ def import_(file: Annotated[str, typer.Argument(metavar="FILE", help="A JSON exp
         text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()  # noqa: SIM115
         data = json.loads(text)
     except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {file}: {getattr(error, 'strerror', None) or error}") from None
+        raise UsageError(
+            _("cannot read {file}: {why}").format(file=file, why=getattr(error, "strerror", None) or error)
+        ) from None
     except json.JSONDecodeError as error:
-        raise UsageError(f"{file} is not JSON ({error.msg} at line {error.lineno}): give a file from 'orders export'") from None
+        raise UsageError(
+            _("{file} is not JSON ({why} at line {line}): give a file from 'orders export'").format(
+                file=file, why=error.msg, line=error.lineno
+            )
+        ) from None
     with _open(write=True) as notebook:
         added, skipped = notebook.import_orders(data, _utc_now().isoformat(), source=file)
-    terminal.write_err(f"Imported {added} order{'s' * (added != 1)}; skipped {skipped} already there.")
+    terminal.write_err(
+        ngettext("Imported {count} order", "Imported {count} orders", added).format(count=added)
+        + "; "
+        + _("skipped {count} already there.").format(count=skipped)
+    )
 
 
 @orders_app.command("path")
@@ -352,4 +420,6 @@ def remember_request(request: Request) -> None:
     assert request.order is not None  # noqa: S101
     dates = {name: moment.iso() for name, moment in request.dates.items()}
     with _open(write=True) as notebook:
-        notebook.remember(request.order, answers=request.answers, dates=dates, label=None, at=_utc_now().isoformat())
+        notebook.remember(
+            request.order, answers=request.answers, dates=dates, label=None, at=_utc_now().isoformat()
+        )

@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 
 from .engine import Advice
+from .i18n import _
 from .model import RuleSet
 
 if TYPE_CHECKING:  # the clock is imported only when there are deadlines to show
@@ -48,7 +49,7 @@ class Hanging:
         self.marker_style = Style.parse(marker_style) if marker_style else Style()
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        indent = max((len(marker) for marker, _ in self.items), default=0) + 1
+        indent = max((len(marker) for marker, _text in self.items), default=0) + 1
         inner = options.update(width=max(options.max_width - indent, 10))
         for marker, text in self.items:
             lines = console.render_lines(text, inner, pad=False)
@@ -67,8 +68,14 @@ def _bullets(items: Sequence[Text | str], glyphs: Glyphs) -> Hanging:
     return Hanging([(glyphs.bullet, item if isinstance(item, Text) else Text(item)) for item in items], "dim")
 
 
+def _weekday(index: int) -> str:
+    return (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))[index]
+
+
 def _format_time(at: datetime) -> str:
-    return at.strftime("%a %Y-%m-%d %H:%M") + f" ({at.strftime('%z')[:3]}:{at.strftime('%z')[3:]})"
+    """'Fri 2026-11-20 23:59 (+01:00)', the weekday in the chosen language."""
+    offset = at.strftime("%z")
+    return f"{_weekday(at.weekday())} {at:%Y-%m-%d %H:%M} ({offset[:3]}:{offset[3:]})"
 
 
 def _deadline_style(item: Due, checked: set[str]) -> str:
@@ -93,12 +100,12 @@ def advice_view(
     parts: list[RenderableType] = [Text(outcome.title, style="bold"), Text(""), _numbered(outcome.steps)]
 
     if advice.notes:
-        parts += [Text(""), _heading("Good to know"), _bullets(advice.notes, glyphs)]
+        parts += [Text(""), _heading(_("Good to know")), _bullets(advice.notes, glyphs)]
 
     if due:
         from .deadlines import relative
 
-        checked = {deadline_id for deadline_id, _ in advice.checks}
+        checked = {deadline_id for deadline_id, _passed in advice.checks}
         timeline: list[Text | str] = []
         for item in due:
             line = Text(item.label)
@@ -106,7 +113,7 @@ def advice_view(
             if now is not None:
                 line.append(relative(item.at, now), style=_deadline_style(item, checked))
             timeline.append(line)
-        parts += [Text(""), _heading("Deadlines"), _bullets(timeline, glyphs)]
+        parts += [Text(""), _heading(_("Deadlines")), _bullets(timeline, glyphs)]
 
     if advice.path or advice.checks:
         because: list[Text | str] = []
@@ -120,13 +127,13 @@ def advice_view(
             label = next((d.label for d in due if d.id == deadline_id), None)
             if label is None:
                 label = rules.deadline(deadline_id).label
-                state = "not known (no date given)"
+                state = _("not known (no date given)")
             else:
-                state = "passed" if passed else "not passed yet"
+                state = _("passed") if passed else _("not passed yet")
             line = Text(label, style="dim")
             line.append(f" {glyphs.arrow} {state}")
             because.append(line)
-        parts += [Text(""), _heading("Because"), _bullets(because, glyphs)]
+        parts += [Text(""), _heading(_("Because")), _bullets(because, glyphs)]
 
     if outcome.alternatives:
         alternatives: list[Text | str] = []
@@ -135,15 +142,15 @@ def advice_view(
             line.append(": ")
             line.append(alternative.why)
             alternatives.append(line)
-        parts += [Text(""), _heading("Or else"), _bullets(alternatives, glyphs)]
+        parts += [Text(""), _heading(_("Or else")), _bullets(alternatives, glyphs)]
 
     if advice.ignored:
         parts += [
             Text(""),
-            Text("Not needed here: " + ", ".join(f"--{f}" for f in advice.ignored), style="dim"),
+            Text(_("Not needed here:") + " " + ", ".join(f"--{f}" for f in advice.ignored), style="dim"),
         ]
 
-    parts += [Text(""), Text("Sources: " + "; ".join(outcome.sources), style="dim italic")]
+    parts += [Text(""), Text(_("Sources:") + " " + "; ".join(outcome.sources), style="dim italic")]
     panels: list[RenderableType] = [
         Panel(
             Group(*parts),
@@ -162,7 +169,7 @@ def message_view(message: str) -> RenderableType:
     """The draft as plain lines between two rules, so that it copies without borders."""
     return Group(
         Text(""),
-        Rule(Text("Message to the seller: copy from here", style="bold"), align="left", style="dim"),
+        Rule(Text(_("Message to the seller: copy from here"), style="bold"), align="left", style="dim"),
         Text(message, no_wrap=True, overflow="ignore"),  # the terminal wraps it; copies stay whole
         Rule(style="dim"),
     )
