@@ -11,9 +11,9 @@ import typer
 from typer.core import TyperGroup
 
 from . import cmd_advise, cmd_rules, orders, terminal
-from .i18n import _
 from .errors import AppError, RuleFileError
 from .flags import PROG
+from .i18n import _
 
 
 class AliCancelGroup(TyperGroup):
@@ -72,7 +72,7 @@ def _report(error: Exception, *, debug: bool) -> int:
     if isinstance(error, _click.exceptions.ClickException):
         terminal.say(PROG, error.format_message())
         return error.exit_code
-    if isinstance(error, (typer.Abort, _click.exceptions.Abort)):
+    if isinstance(error, typer.Abort):
         terminal.say(PROG, cmd_advise.GOODBYE)
         return 130
     if debug:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import terminal
-from .i18n import _
 from .errors import AppError, UsageError
 from .facts import DATES, FACTS
 from .flags import PROG, param
+from .i18n import _
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from . import terminal
-from .i18n import _
 from .errors import UsageError
+from .i18n import _
 
 PathArgument = Annotated[
     str | None, typer.Argument(metavar="[PATH]", help=_("A rule file (default: the built-in one)."))

@@ -15,6 +15,7 @@ from .deadlines import Due, Moment, compute
 from .engine import Advice, Needed, walk
 from .errors import UsageError
 from .facts import CONFLICTS, DATES, FACTS
+from .i18n import _
 from .model import RuleSet
 
 
@@ -46,7 +47,7 @@ def decide(
                 overruled.append(fact)
     for fact, spec in FACTS.items():
         if spec.implies is not None and decided.get(fact) == spec.implies[0]:
-            value, date, deadline = spec.implies
+            _value, date, deadline = spec.implies
             implied = next((d for d in due if d.id == deadline), None)
             if date not in moments and implied is not None:
                 moments[date] = Moment(implied.at.replace(tzinfo=None), implied.at.tzinfo)
@@ -75,7 +76,8 @@ def _check_dates(dates: Mapping[str, Moment], now: datetime) -> None:
         if spec.past and moment.earliest() > now:
             raise UsageError(
                 _(
-                    "--{flag} {when} is after --now {now}: it happened already, so it cannot be later than now"
+                    "--{flag} {when} is after --now {now}: "
+                    "it happened already, so it cannot be later than now"
                 ).format(flag=name, when=moment.iso(), now=now.isoformat(timespec="minutes"))
             )
         other = dates.get(spec.not_before) if spec.not_before else None
@@ -105,7 +107,8 @@ def _settle(rules: RuleSet, fact: str, answers: dict[str, str], due: list[Due]) 
         label = rules.deadline(spec.by).label
         raise UsageError(
             _(
-                "--{fact} {value} says time has run out, but --{date} {when} says it has not ({label}: {due}): give the right one"
+                "--{fact} {value} says time has run out, but --{date} {when} says it has not "
+                "({label}: {due}): give the right one"
             ).format(
                 fact=fact,
                 value=given,

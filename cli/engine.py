@@ -50,7 +50,7 @@ def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool])
     for _ in range(len(rules.steps) + 1):  # a validated tree has no loop; never spin on one anyway
         node = rules.node(node_id)
         if isinstance(node, Outcome):
-            return _arrive(rules, node, answers, passed, path, checks)
+            return _arrive(rules, node, answers, path, checks)
         if isinstance(node, Check):
             has_passed = passed.get(node.deadline, False)
             checks.append((node.deadline, has_passed))
@@ -72,7 +72,6 @@ def _arrive(
     rules: RuleSet,
     outcome: Outcome,
     answers: Mapping[str, str],
-    passed: Mapping[str, bool],
     path: list[Step],
     checks: list[tuple[str, bool]],
 ) -> Advice | Needed:

@@ -74,7 +74,12 @@ FACTS: dict[str, Fact] = {
         _("Buyer protection time left."),
         date_first="protection-ends",
         settle=Settle(
-            "protection-ends", "dispute-by", "plenty-left", "running-out", ("plenty-left", "running-out"), True
+            "protection-ends",
+            "dispute-by",
+            "plenty-left",
+            "running-out",
+            ("plenty-left", "running-out"),
+            True,
         ),
     ),
     "problem": Fact(

@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .i18n import _
 from .facts import DATES, FACTS
+from .i18n import _
 from .model import RuleSet
 
 if TYPE_CHECKING:

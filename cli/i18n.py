@@ -16,19 +16,26 @@ LANGUAGES = ("en", "es", "fr", "pt-BR", "pl", "ru")
 LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
-_catalog: Any = None  # a GNUTranslations while a language other than English is chosen
-language = "en"
+
+class Chosen:
+    """The language in use, and its catalog (None for English)."""
+
+    code = "en"
+    catalog: Any = None  # a GNUTranslations while a language other than English is chosen
+
+
+chosen = Chosen()
 
 
 def _(text: str) -> str:
     """`text` in the chosen language (itself in English, or when the catalog lacks it)."""
-    return text if _catalog is None else str(_catalog.gettext(text))
+    return text if chosen.catalog is None else str(chosen.catalog.gettext(text))
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    if _catalog is None:
+    if chosen.catalog is None:
         return singular if count == 1 else plural
-    return str(_catalog.ngettext(singular, plural, count))
+    return str(chosen.catalog.ngettext(singular, plural, count))
 
 
 def folder(code: str) -> str:
@@ -38,7 +45,7 @@ def folder(code: str) -> str:
 
 def match(name: str) -> str | None:
     """The language of ours that a locale name asks for (fr_CA.UTF-8 -> fr), or None."""
-    base = name.split(".")[0].split("@")[0].replace("-", "_").lower()
+    base = name.split(".", maxsplit=1)[0].split("@", maxsplit=1)[0].replace("-", "_").lower()
     if not base or base in ("c", "posix"):
         return None
     for code in LANGUAGES:
@@ -84,15 +91,13 @@ def take_lang(argv: Sequence[str]) -> tuple[str | None, list[str]]:
 
 def choose(code: str | None) -> str:
     """Install the language: `code` from --lang (None: the environment's). ValueError for an unknown code."""
-    global _catalog, language
     if code is not None:
         wanted = {c.lower(): c for c in LANGUAGES}.get(code.replace("_", "-").lower())
         if wanted is None:
             raise ValueError(f"--lang: unknown language {code!r}: use one of {', '.join(LANGUAGES)}")
     else:
         wanted = from_environment()
-    language = wanted
-    _catalog = None
+    chosen.code, chosen.catalog = wanted, None
     if wanted == "en":
         return wanted
     import gettext
@@ -100,10 +105,10 @@ def choose(code: str | None) -> str:
     path = os.path.join(LOCALE_DIR, folder(wanted), "LC_MESSAGES", f"{DOMAIN}.mo")
     try:
         with open(path, "rb") as handle:
-            _catalog = gettext.GNUTranslations(handle)
+            chosen.catalog = gettext.GNUTranslations(handle)
     except OSError:
-        language = "en"
-        return language
+        chosen.code = "en"
+        return chosen.code
     # Typer and Click translate with gettext's default domain, reading the language from the
     # environment: point both at our catalog and our choice (before Typer is imported).
     os.environ["LANGUAGE"] = folder(wanted)

@@ -253,7 +253,9 @@ class _Builder:
             about = r.field_text(f, "about", f"'about' of {what}", one_line=True)
             parts = [
                 part
-                for index, item in enumerate(r.items(f["parts"], f"the parts of {what}") if "parts" in f else [], 1)
+                for index, item in enumerate(
+                    r.items(f["parts"], f"the parts of {what}") if "parts" in f else [], 1
+                )
                 if (part := self.note(item, f"part {index} of {what}", message=True)) is not None
             ]
             self.message_kinds.add(key)
@@ -445,7 +447,9 @@ class _Builder:
             if item.kind == "str" and ID.match(item.text):
                 if item.text not in self.note_nodes:
                     known = ", ".join(self.note_nodes) or "none"
-                    self.r.error(item, f"{what} lists the note {item.text!r}, which does not exist (known: {known})")
+                    self.r.error(
+                        item, f"{what} lists the note {item.text!r}, which does not exist (known: {known})"
+                    )
                     continue
                 note = self.notes.get(item.text)
                 self.used_notes.add(item.text)
@@ -466,7 +470,9 @@ class _Builder:
             text = r.text(item, what)
             return Note(self.expand(text, item, what, allow_order=message)) if text is not None else None
         f = r.fields(item, what, ("text",), ("when", "quiet"))
-        quiet = "quiet" in f and f["quiet"].kind == "bool" and f["quiet"].text.lower() in ("true", "yes", "on")
+        quiet = (
+            "quiet" in f and f["quiet"].kind == "bool" and f["quiet"].text.lower() in ("true", "yes", "on")
+        )
         if "quiet" in f and f["quiet"].kind != "bool":
             r.error(f["quiet"], f"'quiet' of {what} must be true or false")
         text = r.field_text(f, "text", f"the text of {what}")
@@ -474,7 +480,7 @@ class _Builder:
         for fact, fact_node, values_node in r.mapping(f["when"], f"'when' of {what}") if "when" in f else []:
             if fact not in self.question_nodes:
                 r.error(fact_node, f"{what} depends on {fact!r}, which is not a question")
-            if not message and not ("quiet" in f):
+            if not message and "quiet" not in f:
                 self.asked.add(fact)  # a note asks the facts it needs where it can show
             values = [text for text, _ in r.texts(values_node, f"the values of {fact!r} in {what}")]
             question = self.questions.get(fact)
@@ -506,7 +512,9 @@ class _Builder:
         for outcome_id, notes in self.outcome_notes.items():
             for note, item in notes:
                 for fact, values in note.when:
-                    if fact in must.get(outcome_id, ()) and not possible[outcome_id].get(fact, set()) & set(values):
+                    if fact in must.get(outcome_id, ()) and not possible[outcome_id].get(fact, set()) & set(
+                        values
+                    ):
                         answers = ", ".join(sorted(possible[outcome_id].get(fact, set())))
                         self.r.error(
                             item,
@@ -696,7 +704,7 @@ def load_rules(path: str | None) -> RuleSet:
     from . import i18n
 
     rules = _load_compiled(path)
-    return rules if i18n.language == "en" else rules.translated(i18n._)
+    return rules if i18n.chosen.catalog is None else rules.translated(i18n._)
 
 
 def _load_compiled(path: str | None) -> RuleSet:

@@ -230,7 +230,11 @@ class RuleSet:
             start=self.start,
             actions=tuple((action, t(title)) for action, title in self.actions),
             questions=tuple(
-                q._replace(text=t(q.text), help=t(q.help), choices=tuple(c._replace(label=t(c.label)) for c in q.choices))
+                q._replace(
+                    text=t(q.text),
+                    help=t(q.help),
+                    choices=tuple(c._replace(label=t(c.label)) for c in q.choices),
+                )
                 for q in self.questions
             ),
             deadlines=tuple(d._replace(label=t(d.label)) for d in self.deadlines),
@@ -321,7 +325,8 @@ def from_plain(data: dict[str, Any]) -> RuleSet:
             for q in data["questions"]
         ),
         deadlines=tuple(
-            Deadline(str(i), str(label), str(m), int(h), int(w), bool(d)) for i, label, m, h, w, d in data["deadlines"]
+            Deadline(str(i), str(label), str(m), int(h), int(w), bool(d))
+            for i, label, m, h, w, d in data["deadlines"]
         ),
         steps=tuple(step(item) for item in data["steps"]),
         outcomes=tuple(
@@ -338,6 +343,7 @@ def from_plain(data: dict[str, Any]) -> RuleSet:
             for o in data["outcomes"]
         ),
         messages=tuple(
-            Message(str(kind), str(about), tuple(_note(p) for p in parts)) for kind, about, parts in data["messages"]
+            Message(str(kind), str(about), tuple(_note(p) for p in parts))
+            for kind, about, parts in data["messages"]
         ),
     )

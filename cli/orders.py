@@ -13,10 +13,10 @@ import typer
 
 from . import terminal
 from .cmd_advise import GOODBYE, Interrupted, Request, takes_facts
-from .i18n import _, ngettext
 from .errors import UsageError
 from .facts import FACTS
 from .flags import PROG
+from .i18n import _, ngettext
 from .model import WAIT
 
 if TYPE_CHECKING:
@@ -146,13 +146,13 @@ def orders(
             )
         )
         return
-    rows = [(_("NUMBER"), _("LABEL"), _("ACTION"), _("NEXT"))]
+    table: list[tuple[str, str, str, str]] = [(_("NUMBER"), _("LABEL"), _("ACTION"), _("NEXT"))]
     for item in looks:
         done = " " + _("(done)") if item.order.done else ""
-        rows.append(
+        table.append(
             (item.order.number, item.order.label or "", _action(rules, item)[1] + done, _when(item.next, now))
         )
-    terminal.write_out(_table(rows))
+    terminal.write_out(_table(table))
 
 
 def _json_row(rules: "RuleSet", item: Look) -> dict[str, Any]:
@@ -182,7 +182,7 @@ def _table(rows: list[tuple[str, str, str, str]]) -> str:
 
 @orders_app.command("due")
 def due() -> None:
-    """Open orders with something to do now; nothing at all when nothing is due (for a shell start-up file)."""
+    """Open orders with something to do now; nothing when nothing is due (for a shell start-up file)."""
     from datetime import timedelta
 
     rules, now, looks = _looks(False)
