@@ -161,7 +161,7 @@ def run_advice(request: Request, *, remember: bool, plain: bool, as_json: bool, 
     from .core import decide
     from .engine import Advice
     from .flags import check_answers, missing
-    from .loader import load_rules
+    from .rulestore import load_rules
 
     rule_set = load_rules(request.rules_path or None)
     request.answers = check_answers(rule_set, request.answers)
@@ -349,7 +349,7 @@ def message(
 ) -> None:
     """Print a ready-to-send message to the seller, or the text for a dispute form."""
     from .flags import check_order, closest
-    from .loader import load_rules
+    from .rulestore import load_rules
 
     rule_set = load_rules(None)
     kinds = [m.kind for m in rule_set.messages]

@@ -21,7 +21,7 @@ def _count(number: int, unit: str) -> str:
 
 def validate(path: PathArgument = None) -> None:
     """Check a rule file and report every problem as PATH:LINE:COLUMN: message."""
-    from .loader import check_file
+    from .rulestore import check_file
     from .summary import count_paths
 
     source, rule_set = check_file(path)
@@ -36,7 +36,7 @@ def validate(path: PathArgument = None) -> None:
 
 def show(path: PathArgument = None) -> None:
     """Draw the tree in the terminal: questions, their choices, and where each leads."""
-    from .loader import check_file
+    from .rulestore import check_file
     from .summary import tree_view
 
     _, rule_set = check_file(path)
@@ -58,7 +58,7 @@ def graph(
 ) -> None:
     """Print the tree as Mermaid or Graphviz DOT text."""
     from .graph import dot, mermaid
-    from .loader import check_file
+    from .rulestore import check_file
 
     if graph_format not in ("mermaid", "dot"):
         raise UsageError(f"unknown format {graph_format!r}: use mermaid or dot")

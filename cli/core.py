@@ -53,9 +53,12 @@ def decide(
                 moments[date] = Moment(implied.at.replace(tzinfo=None), implied.at.tzinfo)
                 due = compute(rules.deadlines, moments, now)
     result = walk(rules, decided, {d.id: d.passed for d in due})
-    if isinstance(result, Advice) and (notes or overruled):
-        ignored = tuple(sorted({*result.ignored, *overruled}, key=list(FACTS).index))
-        result = result._replace(notes=(*notes, *result.notes), ignored=ignored)
+    if isinstance(result, Advice):
+        # a fact only the dates filled in was never given: the path skipping it ignores nothing
+        ignored = {fact for fact in result.ignored if fact in answers} | set(overruled)
+        order = {question.id: index for index, question in enumerate(rules.questions)}
+        ordered = tuple(sorted(ignored, key=lambda fact: (order.get(fact, len(order)), fact)))
+        result = result._replace(notes=(*notes, *result.notes), ignored=ordered)
     return Decision(result, tuple(due), decided, moments)
 
 

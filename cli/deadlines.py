@@ -77,7 +77,16 @@ def parse_when(text: str, now: datetime | None = None) -> Moment:
     Raises ValueError saying what is wrong and which forms are accepted.
     """
     cleaned = " ".join(text.strip().lower().split())
-    match = _ISO.match(text.strip())
+    stripped = text.strip()
+    if len(stripped) == 25 and stripped[10] == "T":  # an absolute moment, as the notebook stores them
+        try:
+            instant = datetime.fromisoformat(stripped)
+        except ValueError:
+            pass
+        else:
+            if instant.tzinfo is not None:
+                return Moment(instant.replace(tzinfo=None), instant.tzinfo)
+    match = _ISO.match(stripped)
     if match:
         return _iso(text, match)
     if now is None:
@@ -86,9 +95,8 @@ def parse_when(text: str, now: datetime | None = None) -> Moment:
     if cleaned == "now":
         return reference
     if cleaned in _DAYS:
-        local = now if now.tzinfo is not None else now.astimezone()
-        day = local.date() + timedelta(days=_DAYS[cleaned])
-        return Moment(datetime.combine(day, _END_OF_DAY), local.tzinfo, whole_day=True)
+        day = now.astimezone().date() + timedelta(days=_DAYS[cleaned])  # the local day, whatever now's zone
+        return Moment(datetime.combine(day, _END_OF_DAY), None, whole_day=True)
     hours = _relative_hours(cleaned)
     if hours is None:
         raise _bad(text)
@@ -153,7 +161,8 @@ def add_working_days(day: date, count: int) -> date:
 class Due(NamedTuple):
     """A computed deadline: when, shown in the zone its moment was given in, and whether it passed.
 
-    `surely` is whether it has passed even counted from the earliest moment a whole day allows.
+    `surely` is whether it may have passed: counted from the earliest moment a whole day allows
+    (so `passed` implies `surely`; for a moment that is not a whole day they are the same).
     """
 
     id: str
@@ -171,6 +180,8 @@ def due_at(deadline: Deadline, moment: Moment, *, earliest: bool = False) -> dat
     if deadline.working_days:
         day = add_working_days(wall.date(), deadline.working_days)
         return _aware(datetime.combine(day, wall.time()), moment.zone)
+    if moment.zone is not None:  # a fixed offset: wall-clock arithmetic is exact
+        return wall.replace(tzinfo=moment.zone) + timedelta(hours=deadline.hours)
     start = _aware(wall, moment.zone).astimezone(timezone.utc)
     return moment.show(start + timedelta(hours=deadline.hours))
 
@@ -183,7 +194,7 @@ def compute(deadlines: Sequence[Deadline], moments: Mapping[str, Moment], now: d
         if moment is None:
             continue
         at = due_at(deadline, moment)
-        early = due_at(deadline, moment, earliest=True)
+        early = due_at(deadline, moment, earliest=True) if moment.whole_day else at
         result.append(Due(deadline.id, deadline.label, at, at <= now, early <= now, moment))
     return result
 

@@ -45,6 +45,7 @@ def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool])
     yet answered needs that fact first (so a note's fact is asked only where the note can show).
     """
     path: list[Step] = []
+    on_path: set[str] = set()
     checks: list[tuple[str, bool]] = []
     node_id = rules.start
     for _ in range(len(rules.steps) + 1):  # a validated tree has no loop; never spin on one anyway
@@ -62,7 +63,8 @@ def walk(rules: RuleSet, answers: Mapping[str, str], passed: Mapping[str, bool])
         target = node.next_for(value)
         if target is None:
             raise ValueError(f"{value!r} is not a choice of {node.fact!r}")
-        if all(step.question != node.fact for step in path):  # a fact asked again only branches
+        if node.fact not in on_path:  # a fact asked again only branches
+            on_path.add(node.fact)
             path.append(Step(node.fact, value))
         node_id = target
     raise ValueError("the rule tree loops")
@@ -96,7 +98,7 @@ def _arrive(
         if shown:
             notes.append(note.text)
     asked = {step.question for step in path}
-    order = {question.id: index for index, question in enumerate(rules.questions)}
+    order = rules.question_order
     ignored = sorted(
         (fact for fact in answers if fact not in asked),
         key=lambda fact: (order.get(fact, len(order)), fact),

@@ -1,19 +1,19 @@
-"""Rule file -> RuleSet: every problem at PATH:LINE:COLUMN; finds the built-in rules; the compiled cache.
+"""Located YAML nodes -> RuleSet, checked against the rule-file format: every problem at once.
 
-safeyaml.py reads the YAML safely; this module checks it against the rule-file format (every
-problem at once), links and loops included, and keeps a compiled form so that YAML parsing stays
-off the hot path.
+safeyaml.py reads the YAML safely, rulefile.py checks texts and shapes, and this module builds the
+rule set section by section, links, loops and notes that can never show included. rulestore.py
+finds rule files and keeps the compiled cache; its functions are re-exported here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from .errors import Problem, RuleFileError
+from .errors import RuleFileError
 from .facts import DATES
 from .model import (
     ACTIONS,
+    MESSAGE_ACTIONS,
     UNKNOWN,
     Alternative,
     Ask,
@@ -26,145 +26,28 @@ from .model import (
     Question,
     RuleSet,
 )
-from .safeyaml import YNode, parse_yaml, read_file
+from .rulefile import ID, Entry, Reader, answers_on_paths, find_cycle, reachable
+from .rulestore import builtin_path, check_file, load_rules
+from .safeyaml import YNode, parse_yaml
 
-CACHE_FORMAT = "ali-cancel rules 2"
-ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+__all__ = ["build", "builtin_path", "check_file", "load_bytes", "load_rules"]
+
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-# Characters a text may never hold: they would reach the terminal as control sequences (C0 and C1
-# controls, DEL) or turn the text around (bidi overrides and isolates). Tab and newline are allowed
-# where a text may span lines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Kinds of message an outcome may offer, by its action.
-_MESSAGE_ACTIONS = ("contact-seller", "open-dispute")
 
 
 def _default_title(action: str) -> str:
     return action.replace("-", " ").capitalize()
 
 
-# ---------------------------------------------------------------------------------------------
-# YAML events -> located nodes
-
-
-Entry = tuple[str, YNode, YNode]  # (key, key node, value node) of a mapping
-
-
-class _Reader:
-    """Checks shapes and collects every problem instead of stopping at the first."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self.good_ids: set[str] = set()
-
-    def error(self, node: YNode, message: str) -> None:
-        self.problems.append(Problem(self.path, node.line, node.column, message))
-
-    def text(self, node: YNode, what: str, *, one_line: bool = False) -> str | None:
-        if node.kind == "str":
-            if not node.text.strip():
-                self.error(node, f"{what} is empty")
-                return None
-            bad = _CONTROL.search(node.text) or (one_line and re.search("[\n\t]", node.text))
-            if bad:
-                char = bad.group(0)
-                self.error(
-                    node,
-                    f"{what} holds the control character U+{ord(char):04X} "
-                    f"(at character {bad.start() + 1}): remove it",
-                )
-                return None
-            return node.text
-        if node.kind == "bool":
-            self.error(
-                node, f"{what} must be text, but YAML reads the bare {node.text!r} as a boolean: quote it"
-            )
-        elif node.kind in ("int", "float", "null", "other"):
-            self.error(node, f"{what} must be text, not {node.describe()}: quote it")
-        else:
-            self.error(node, f"{what} must be text, not {node.describe()}")
-        return None
-
-    def ident(self, node: YNode, what: str) -> str | None:
-        if node.kind == "str" and node.text in self.good_ids:  # ids repeat: keys and links
-            return node.text
-        value = self.text(node, what)
-        if value is not None and not ID.match(value):
-            self.error(node, f"{what} {value!r} is not a valid id: use a-z, 0-9 and '-' (at most 64)")
-            return None
-        if value is not None:
-            self.good_ids.add(value)
-        return value
-
-    def mapping(self, node: YNode, what: str) -> list[Entry]:
-        """The (key, key node, value node) entries of a mapping whose keys are valid ids."""
-        if node.kind != "map":
-            self.error(node, f"{what} must be a mapping, not {node.describe()}")
-            return []
-        entries = []
-        for key_node, value in node.pairs:
-            if key_node.kind == "bool":
-                self.error(
-                    key_node, f'the key {key_node.text!r} is read as a boolean: quote it ("{key_node.text}")'
-                )
-                continue
-            key = self.ident(key_node, f"a key of {what}")
-            if key is not None:
-                entries.append((key, key_node, value))
-        return entries
-
-    def fields(
-        self, node: YNode, what: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-    ) -> dict[str, YNode]:
-        found: dict[str, YNode] = {}
-        for key, key_node, value in self.mapping(node, what):
-            if key not in required and key not in optional:
-                known = ", ".join((*required, *optional))
-                self.error(key_node, f"unknown key {key!r} in {what} (known: {known})")
-                continue
-            found[key] = value
-        if node.kind == "map":
-            for key in required:
-                if key not in found:
-                    self.error(node, f"{what} is missing the key {key!r}")
-        return found
-
-    def field_text(
-        self, found: dict[str, YNode], key: str, what: str, *, one_line: bool = False
-    ) -> str | None:
-        """The text under `key` of a mapping read with fields(), or None (absent, or reported)."""
-        return self.text(found[key], what, one_line=one_line) if key in found else None
-
-    def items(self, node: YNode, what: str) -> list[YNode]:
-        if not isinstance(node.items, list):
-            self.error(node, f"{what} must be a list, not {node.describe()}")
-            return []
-        return node.items
-
-    def texts(self, node: YNode, what: str) -> list[tuple[str, YNode]]:
-        """The texts of a non-empty list of texts, each with its node."""
-        items = self.items(node, what)
-        if node.kind == "seq" and not items:
-            self.error(node, f"{what} is an empty list")
-        result = []
-        for index, item in enumerate(items, 1):
-            value = self.text(item, f"item {index} of {what}")
-            if value is not None:
-                result.append((value, item))
-        return result
-
-
 def build(root: YNode, path: str) -> RuleSet:
     """Check a node tree against the rule-file format; raise RuleFileError with every problem."""
-    return _Builder(_Reader(path)).build(root)
+    return _Builder(Reader(path)).build(root)
 
 
 class _Builder:
     """Reads the sections of a rule file in order; each later one checks its links to the earlier."""
 
-    def __init__(self, reader: _Reader) -> None:
+    def __init__(self, reader: Reader) -> None:
         self.r = reader
         self.deadlines: dict[str, Deadline] = {}
         self.questions: dict[str, Question] = {}
@@ -433,10 +316,10 @@ class _Builder:
         if message is not None and message not in self.message_kinds:
             r.error(f["message"], f"unknown message kind {message!r} (known: {kinds})")
             return None
-        if message is not None and action is not None and action not in _MESSAGE_ACTIONS:
-            r.error(f["message"], f"{what} offers a message, but only {' and '.join(_MESSAGE_ACTIONS)} may")
+        if message is not None and action is not None and action not in MESSAGE_ACTIONS:
+            r.error(f["message"], f"{what} offers a message, but only {' and '.join(MESSAGE_ACTIONS)} may")
             return None
-        if "message" not in f and action in _MESSAGE_ACTIONS:
+        if "message" not in f and action in MESSAGE_ACTIONS:
             r.error(value, f"{what} is {action} but names no message kind ({kinds})")
         return message
 
@@ -508,7 +391,7 @@ class _Builder:
         facts = {fact for notes in self.outcome_notes.values() for note, _ in notes for fact, _ in note.when}
         if not facts:
             return
-        must, possible = _answers_on_paths(start, steps, outcomes, facts)
+        must, possible = answers_on_paths(start, steps, outcomes, facts)
         for outcome_id, notes in self.outcome_notes.items():
             for note, item in notes:
                 for fact, values in note.when:
@@ -526,12 +409,12 @@ class _Builder:
     def check_graph(self, start: str | None, steps: list[Entry], outcomes: list[Entry]) -> None:
         """Loops first (naming the cycle); then what the start never reaches, and unasked questions."""
         r = self.r
-        cycle = _find_cycle(self.links)
+        cycle = find_cycle(self.links)
         if cycle:
             r.error(self.places[cycle[0]], "a loop: " + " -> ".join(cycle))
         if start is None or cycle:
             return
-        reached = _reachable(start, self.links)
+        reached = reachable(start, self.links)
         for kind, entries in (("step", steps), ("outcome", outcomes)):
             for key, key_node, _ in entries:
                 if key not in reached:
@@ -539,88 +422,6 @@ class _Builder:
         for key, node in self.question_nodes.items():
             if key not in self.asked:
                 r.error(node, f"question {key!r} is never asked by any step")
-
-
-def _answers_on_paths(
-    start: str, steps: list[Ask | Check], outcomes: list[Outcome], facts: set[str]
-) -> tuple[dict[str, frozenset[str]], dict[str, dict[str, set[str]]]]:
-    """For each node: which of `facts` every path to it answers, and the values some path gives."""
-    nodes: dict[str, Ask | Check | Outcome] = {n.id: n for n in (*steps, *outcomes)}
-
-    def edges(node: Ask | Check | Outcome) -> list[tuple[str, str | None]]:  # (target, value)
-        if isinstance(node, Ask):
-            return [(target, value) for value, target in node.answers]
-        if isinstance(node, Check):
-            return [(node.passed, None), (node.otherwise, None)]
-        return []
-
-    incoming: dict[str, int] = {}
-    todo = [start]
-    seen = {start}
-    while todo:
-        for target, _ in edges(nodes[todo.pop()]):
-            incoming[target] = incoming.get(target, 0) + 1
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    must: dict[str, frozenset[str]] = {start: frozenset()}
-    possible: dict[str, dict[str, set[str]]] = {start: {}}
-    ready = [start]
-    while ready:
-        node_id = ready.pop()
-        node = nodes[node_id]
-        for target, value in edges(node):
-            carried = must[node_id]
-            values = {fact: set(found) for fact, found in possible[node_id].items()}
-            if isinstance(node, Ask) and node.fact in facts and value is not None:
-                carried = carried | {node.fact}
-                values.setdefault(node.fact, set()).add(value)
-            must[target] = must[target] & carried if target in must else carried
-            merged = possible.setdefault(target, {})
-            for fact, found in values.items():
-                merged.setdefault(fact, set()).update(found)
-            incoming[target] -= 1
-            if incoming[target] == 0:
-                ready.append(target)
-    return must, possible
-
-
-def _find_cycle(links: dict[str, list[tuple[str, YNode]]]) -> list[str]:
-    """One loop in the link graph as [a, b, ..., a], or [] (iterative: trees may be deep)."""
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-    for root in links:
-        if root in state:
-            continue
-        path: list[str] = []
-        stack: list[tuple[str, Iterator[tuple[str, YNode]]]] = [(root, iter(links.get(root, [])))]
-        state[root] = 1
-        path.append(root)
-        while stack:
-            node, children = stack[-1]
-            for child, _ in children:
-                if state.get(child) == 1:
-                    return [*path[path.index(child) :], child]
-                if child not in state:
-                    state[child] = 1
-                    path.append(child)
-                    stack.append((child, iter(links.get(child, []))))
-                    break
-            else:
-                state[node] = 2
-                path.pop()
-                stack.pop()
-    return []
-
-
-def _reachable(start: str, links: dict[str, list[tuple[str, YNode]]]) -> set[str]:
-    seen = {start}
-    todo = [start]
-    while todo:
-        for child, _ in links.get(todo.pop(), []):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
 
 
 def load_bytes(data: bytes, path: str) -> RuleSet:
@@ -636,112 +437,3 @@ def load_bytes(data: bytes, path: str) -> RuleSet:
     finally:
         if enabled:
             gc.enable()
-
-
-# ---------------------------------------------------------------------------------------------
-# finding the rules, and the compiled cache that keeps YAML parsing off the hot path
-
-
-def check_file(path: str | None) -> tuple[str, RuleSet]:
-    """Read and check the rule file at `path` (None: the built-in one) afresh, never from the cache."""
-    source = path or builtin_path()
-    return source, load_bytes(read_file(source), source)
-
-
-def builtin_path() -> str:
-    """The path of the built-in rule file, shipped in the package as ali_cancel.rules."""
-    import os
-
-    beside = os.path.join(os.path.dirname(__file__), "rules", "aliexpress.yaml")
-    if os.path.isfile(beside):  # the usual install: skips importing importlib.resources
-        return beside
-    from importlib.resources import files
-
-    return str(files("ali_cancel.rules").joinpath("aliexpress.yaml"))
-
-
-def _cache_dir() -> str | None:
-    import os
-
-    configured = os.environ.get("ALI_CANCEL_CACHE_DIR")
-    if configured is not None:
-        return configured or None  # set but empty: no cache
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not base:
-        home = os.path.expanduser("~")
-        if home == "~":
-            return None
-        base = os.path.join(home, ".cache")
-    return os.path.join(base, "ali-cancel")
-
-
-def _code_version() -> str:
-    """The code that turns YAML into rules: a change to any of it invalidates every cache entry."""
-    import os
-
-    parts = []
-    for name in ("loader.py", "model.py", "safeyaml.py"):
-        try:
-            stat = os.stat(os.path.join(os.path.dirname(__file__), name))
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:?")
-    return ";".join(parts)
-
-
-def _cache_name(source: str) -> str:
-    """A file name for the entry of `source` (FNV-1a of its absolute path; hashlib costs start-up)."""
-    import os
-
-    value = 0xCBF29CE484222325
-    for byte in os.path.abspath(source).encode("utf-8", "surrogateescape"):
-        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"rules-{value:016x}.marshal"
-
-
-def load_rules(path: str | None) -> RuleSet:
-    """The rules at `path` (None: the built-in file), in the chosen language where a catalog has it."""
-    from . import i18n
-
-    rules = _load_compiled(path)
-    return rules if i18n.chosen.catalog is None else rules.translated(i18n._)
-
-
-def _load_compiled(path: str | None) -> RuleSet:
-    """The rules at `path` (None: the built-in file), from the compiled cache when it is current.
-
-    An entry is used only when it holds exactly these bytes of YAML and was made by this code, so
-    it is never stale. The cache is never fatal: unreadable, corrupt or unwritable, the YAML is
-    parsed and used.
-    """
-    import marshal  # built in: no import cost, and the fastest load of plain data
-    import os
-
-    from .model import from_plain, to_plain
-
-    source = path or builtin_path()
-    data = read_file(source)
-    version = _code_version()
-    directory = _cache_dir()
-    cached = os.path.join(directory, _cache_name(source)) if directory else None
-    if cached:
-        try:
-            with open(cached, "rb") as handle:
-                # our own file in the user's own cache: loading data runs nothing; anything odd -> parse
-                stored = marshal.loads(handle.read())  # noqa: S302
-            if stored["format"] == CACHE_FORMAT and stored["source"] == data and stored["code"] == version:
-                return from_plain(stored["rules"])
-        except Exception:  # noqa: S110 - any trouble with the cache means: parse the YAML
-            pass
-    rules = load_bytes(data, source)
-    if cached and directory:
-        entry = {"format": CACHE_FORMAT, "code": version, "source": data, "rules": to_plain(rules)}
-        try:
-            os.makedirs(directory, exist_ok=True)
-            temporary = f"{cached}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as handle:
-                handle.write(marshal.dumps(entry))
-            os.replace(temporary, cached)
-        except (OSError, ValueError):
-            pass
-    return rules

@@ -8,12 +8,17 @@ from typing import Any, NamedTuple
 #: The action that asks nothing of the buyer yet (`orders due` leaves such orders out).
 WAIT = "wait"
 
+CONTACT_SELLER = "contact-seller"
+OPEN_DISPUTE = "open-dispute"
+#: The actions whose outcome offers a draft (to the seller, or for the dispute form).
+MESSAGE_ACTIONS = (CONTACT_SELLER, OPEN_DISPUTE)
+
 #: The actions the contract knows; a rule file may use no other.
 ACTIONS = (
     "cancel-order",
     "request-cancellation",
-    "contact-seller",
-    "open-dispute",
+    CONTACT_SELLER,
+    OPEN_DISPUTE,
     WAIT,
     "place-order-again",
     "verify-payment",
@@ -150,6 +155,7 @@ class RuleSet:
         "deadlines",
         "messages",
         "outcomes",
+        "question_order",
         "questions",
         "start",
         "steps",
@@ -177,6 +183,7 @@ class RuleSet:
         self.outcomes = outcomes
         self.messages = messages
         self._questions = {question.id: question for question in questions}
+        self.question_order = {question.id: index for index, question in enumerate(questions)}
         self._nodes: dict[str, Node] = {node.id: node for node in (*steps, *outcomes)}
         self._messages = {message.kind: message for message in messages}
 

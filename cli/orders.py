@@ -112,7 +112,7 @@ def _when(due: "Due | None", now: "datetime") -> str:
 
 
 def _looks(include_done: bool) -> "tuple[RuleSet, datetime, list[Look]]":
-    from .loader import load_rules
+    from .rulestore import load_rules
 
     rules = load_rules(None)
     now = _utc_now()
@@ -234,7 +234,7 @@ def show(number: Number) -> None:
 
 
 def _print_order(order: "Order") -> None:
-    from .loader import load_rules
+    from .rulestore import load_rules
 
     rules = load_rules(None)
     now = _utc_now()
@@ -271,7 +271,7 @@ def update(
 ) -> None:
     """Record what changed, then print the new advice."""
     from .flags import answers_from, check_answers, dates_from
-    from .loader import load_rules
+    from .rulestore import load_rules
 
     now = _utc_now()
     answers = check_answers(load_rules(None), answers_from(ctx.params, []))

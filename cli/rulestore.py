@@ -1,0 +1,122 @@
+"""Finds the rule files (the built-in one ships in the package) and keeps their compiled cache.
+
+Parsing YAML is off the hot path: a rule file is built once (loader.py) and kept as plain data,
+keyed by its exact bytes and the code that builds it. Loading from the cache imports neither
+PyYAML nor the loader.
+"""
+
+from __future__ import annotations
+
+from .model import RuleSet
+from .safeyaml import read_file
+
+CACHE_FORMAT = "ali-cancel rules 2"
+
+
+def check_file(path: str | None) -> tuple[str, RuleSet]:
+    """Read and check the rule file at `path` (None: the built-in one) afresh, never from the cache."""
+    from .loader import load_bytes
+
+    source = path or builtin_path()
+    return source, load_bytes(read_file(source), source)
+
+
+def builtin_path() -> str:
+    """The path of the built-in rule file, shipped in the package as ali_cancel.rules."""
+    import os
+
+    beside = os.path.join(os.path.dirname(__file__), "rules", "aliexpress.yaml")
+    if os.path.isfile(beside):  # the usual install: skips importing importlib.resources
+        return beside
+    from importlib.resources import files
+
+    return str(files("ali_cancel.rules").joinpath("aliexpress.yaml"))
+
+
+def _cache_dir() -> str | None:
+    import os
+
+    configured = os.environ.get("ALI_CANCEL_CACHE_DIR")
+    if configured is not None:
+        return configured or None  # set but empty: no cache
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~":
+            return None
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "ali-cancel")
+
+
+def _code_version() -> str:
+    """The code that turns YAML into rules: a change to any of it invalidates every cache entry."""
+    import os
+
+    parts = []
+    for name in ("loader.py", "rulefile.py", "model.py", "safeyaml.py", "facts.py"):
+        try:
+            stat = os.stat(os.path.join(os.path.dirname(__file__), name))
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:?")
+    return ";".join(parts)
+
+
+def _cache_name(source: str) -> str:
+    """A file name for the entry of `source` (FNV-1a of its absolute path; hashlib costs start-up)."""
+    import os
+
+    value = 0xCBF29CE484222325
+    for byte in os.path.abspath(source).encode("utf-8", "surrogateescape"):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"rules-{value:016x}.marshal"
+
+
+def load_rules(path: str | None) -> RuleSet:
+    """The rules at `path` (None: the built-in file), in the chosen language where a catalog has it."""
+    from . import i18n
+
+    rules = _load_compiled(path)
+    return rules if i18n.chosen.catalog is None else rules.translated(i18n._)
+
+
+def _load_compiled(path: str | None) -> RuleSet:
+    """The rules at `path` (None: the built-in file), from the compiled cache when it is current.
+
+    An entry is used only when it holds exactly these bytes of YAML and was made by this code, so
+    it is never stale. The cache is never fatal: unreadable, corrupt or unwritable, the YAML is
+    parsed and used.
+    """
+    import marshal  # built in: no import cost, and the fastest load of plain data
+    import os
+
+    from .model import from_plain, to_plain
+
+    source = path or builtin_path()
+    data = read_file(source)
+    version = _code_version()
+    directory = _cache_dir()
+    cached = os.path.join(directory, _cache_name(source)) if directory else None
+    if cached:
+        try:
+            with open(cached, "rb") as handle:
+                # our own file in the user's own cache: loading data runs nothing; anything odd -> parse
+                stored = marshal.loads(handle.read())  # noqa: S302
+            if stored["format"] == CACHE_FORMAT and stored["source"] == data and stored["code"] == version:
+                return from_plain(stored["rules"])
+        except Exception:  # noqa: S110 - any trouble with the cache means: parse the YAML
+            pass
+    from .loader import load_bytes
+
+    rules = load_bytes(data, source)
+    if cached and directory:
+        entry = {"format": CACHE_FORMAT, "code": version, "source": data, "rules": to_plain(rules)}
+        try:
+            os.makedirs(directory, exist_ok=True)
+            temporary = f"{cached}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as handle:
+                handle.write(marshal.dumps(entry))
+            os.replace(temporary, cached)
+        except (OSError, ValueError):
+            pass
+    return rules
