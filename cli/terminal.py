@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 # C0 but tab and newline, DEL, C1, the bidi embeddings/overrides (U+202A-U+202E) and isolates
 # (U+2066-U+2069) of "Trojan Source" (CVE-2021-42574), and lone surrogates (a file name read with
 # surrogateescape), which a strict UTF-8 stdout cannot encode at all. One pattern only: compiling a
-# class beyond Latin-1 costs about 0.4 ms of start-up each.
+# class beyond Latin-1 costs about 0.6 ms of start-up each.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # What Rich writes for styles: Select Graphic Rendition, digits and semicolons only.
 _SGR = re.compile(r"(\x1b\[[0-9;]*m)")
 
-PLAIN_ERRORS = "ali-cancel-plain"  # the codec error handler encode_plainly() registers
+_PLAIN_ERRORS = "ali-cancel-plain"  # the codec error handler encode_plainly() registers
 
 # Typographic characters a rule file may use, for a terminal that cannot encode them.
 _PLAIN = {
@@ -160,7 +160,7 @@ def console() -> "Console":
             return [Shown(renderable) for renderable in renderables]
 
     width = height = None
-    if os.environ.get("TERM") == "dumb" and sys.stdout.isatty():
+    if os.environ.get("TERM") == "dumb" and sys.stdout is not None and sys.stdout.isatty():
         width, height = shutil.get_terminal_size()  # Rich assumes 80x25 on a dumb terminal
     made = Console(
         file=cast("IO[str]", _Guarded()),
@@ -222,11 +222,11 @@ def encode_plainly() -> None:
     import codecs
     import contextlib
 
-    codecs.register_error(PLAIN_ERRORS, _plain_characters)
+    codecs.register_error(_PLAIN_ERRORS, _plain_characters)
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and not is_utf8(stream) and hasattr(stream, "reconfigure"):
             with contextlib.suppress(OSError, ValueError):
-                stream.reconfigure(errors=PLAIN_ERRORS)
+                stream.reconfigure(errors=_PLAIN_ERRORS)
 
 
 def silence_stdout() -> None:
