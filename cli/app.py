@@ -38,16 +38,28 @@ class AliCancelGroup(TyperGroup):
                 **extra,
             )
             code = result if isinstance(result, int) else 0
+            if code == 130:  # Typer turns a Ctrl-C in a command into exit 130, silently
+                terminal.say(PROG, cmd_advise.GOODBYE)
             sys.stdout.flush()
         except BrokenPipeError:
             terminal.silence_stdout()
             code = 0
+        except SystemExit as stop:
+            # Typer answers a broken pipe (EPIPE) by wrapping stdout and exiting 1; the reader
+            # who closed the pipe got what it wanted, so that is no failure
+            code = 0 if _pipe_closed() else stop.code if isinstance(stop.code, int) else 1
         except Exception as error:
             code = _report(error, debug="--debug" in argv)
         except KeyboardInterrupt:
             terminal.say(PROG, cmd_advise.GOODBYE)
             code = 130
         sys.exit(code)
+
+
+def _pipe_closed() -> bool:
+    from typer._click.utils import PacifyFlushWrapper
+
+    return isinstance(sys.stdout, PacifyFlushWrapper)
 
 
 def _report(error: Exception, *, debug: bool) -> int:

@@ -58,7 +58,7 @@ FACTS: dict[str, Fact] = {
         settle=Settle("requested-at", "seller-response-due", "pending", "no-response", ("pending",), False),
         implies=("no-response", "cancelled-at", "seller-response-due"),
     ),
-    "seller-asked": Fact(("yes", "no"), _("Did the seller ask you to request the cancellation?")),
+    "seller-asked": Fact(("no", "yes"), _("Did the seller ask you to request the cancellation?")),
     "want": Fact(("refund", "item"), _("Your money back, or the item.")),
     "coupon": Fact(("none", "platform", "seller"), _("A coupon on the order, and whose.")),
     "seller-reply": Fact(

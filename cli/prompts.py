@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from .i18n import _
 from .interview import BACK, Asker, DatePrompt
 from .model import Question
 
@@ -25,16 +26,29 @@ __all__ = ["BACK", "ORDER_NUMBER", "ArrowAsker", "PlainAsker", "make_asker", "wa
 
 ORDER_NUMBER = re.compile(r"[0-9]{1,30}\Z")
 
-#: The forms a date prompt accepts, as the buyer reads them (the contract's WHEN, shortened).
-DATE_FORMS = "Like 4 days ago, yesterday, -3d or 2026-11-20; Enter if you don't know."
-DONT_KNOW = "I don't know"
-NOT_DIGITS = "Digits only, as on the order page."
-
 
 def wants_plain(flag: bool, environ: Mapping[str, str]) -> bool:
     """Plain prompts: asked for (`--plain`, ALI_CANCEL_PLAIN), or a terminal menus cannot drive."""
     setting = environ.get("ALI_CANCEL_PLAIN", "").strip()
     return flag or setting not in ("", "0") or environ.get("TERM", "") in ("dumb", "emacs")
+
+
+def date_forms() -> str:
+    """The forms a date prompt accepts, as the buyer reads them (the contract's WHEN, shortened)."""
+    return _("Like 4 days ago, yesterday, -3d or 2026-11-20; Enter if you don't know.")
+
+
+def not_digits() -> str:
+    return _("Digits only, as on the order page.")
+
+
+def _words(english: str, translated: str) -> set[str]:
+    """A word a buyer may type: English or the chosen language's, whole or by its first letter."""
+    return {form.casefold() for word in (english, translated) for form in (word, word[:1]) if form}
+
+
+def _means_back(answer: str) -> bool:
+    return answer.casefold() in _words("back", _("back"))
 
 
 def make_asker(*, plain: bool, output_stream: TextIO, input_stream: TextIO | None = None) -> Asker:
@@ -93,7 +107,7 @@ def wrap_pieces(pieces: Sequence[Piece], width: int, first: str = "", rest: str 
 
 def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     """Plain text as lines at most `width` wide, broken only at spaces."""
-    return ["".join(t for _, t in line) for line in wrap_pieces([("", text)], width, first, rest)]
+    return ["".join(t for _style, t in line) for line in wrap_pieces([("", text)], width, first, rest)]
 
 
 def _usable(columns: int) -> int:
@@ -151,9 +165,10 @@ class ArrowAsker:
             for c in question.choices
         ]
         if can_go_back:  # last, so that Enter on an untouched menu never goes back
-            choices += [questionary.Separator(" "), questionary.Choice(title="Back", value=BACK)]
-        move = "↑↓ choose" if self._unicode else "up/down choose"
-        hint = [move, "Enter confirm", *([self._back_key + " back"] if can_go_back else []), "Ctrl-C quit"]
+            choices += [questionary.Separator(" "), questionary.Choice(title=_("Back"), value=BACK)]
+        move = _("↑↓ choose") if self._unicode else _("up/down choose")
+        back = [_("← back") if self._unicode else _("left back")] if can_go_back else []
+        hint = [move, _("Enter confirm"), *back, _("Ctrl-C quit")]
         prompt = questionary.select(
             self._title(question.text, width),
             choices=choices,
@@ -175,16 +190,13 @@ class ArrowAsker:
     def date(self, prompt: DatePrompt, can_go_back: bool) -> str | None:
         import questionary
 
-        hint = [
-            "Enter confirm",
-            *([self._back_key + " back (empty line)"] if can_go_back else []),
-            "Ctrl-C quit",
-        ]
+        back = [_("← back (empty line)") if self._unicode else _("left back (empty line)")]
+        hint = [_("Enter confirm"), *(back if can_go_back else []), _("Ctrl-C quit")]
         problem = ""  # why the last answer could not be read, shown above the input line
         typed = ""
         while True:
             width = self._width()
-            below = self._below([prompt.help, DATE_FORMS], hint, width)
+            below = self._below([prompt.help, date_forms()], hint, width)
             if problem:
                 below += "\n" + "\n".join(wrap(problem, width, "  ! ", "    "))
             question = questionary.text(
@@ -201,7 +213,7 @@ class ArrowAsker:
                 return BACK
             typed = answer.strip()
             if not typed:
-                self._summarize(prompt.text, DONT_KNOW)
+                self._summarize(prompt.text, _("I don't know"))
                 return None
             try:
                 moment = prompt.read(typed)
@@ -221,7 +233,7 @@ class ArrowAsker:
         import questionary
 
         def validate(answer: str) -> bool | str:
-            return not answer.strip() or bool(ORDER_NUMBER.match(answer.strip())) or NOT_DIGITS
+            return not answer.strip() or bool(ORDER_NUMBER.match(answer.strip())) or not_digits()
 
         question = questionary.text(text, validate=validate, qmark="?", **self._where())
         answer = str(self._run(question, self._keys(False, lambda: True)) or "").strip()
@@ -247,10 +259,6 @@ class ArrowAsker:
 
     def _width(self) -> int:
         return _usable(self._out().get_size().columns)
-
-    @property
-    def _back_key(self) -> str:
-        return "←" if self._unicode else "left"
 
     @staticmethod
     def _title(text: str, width: int) -> str:
@@ -369,7 +377,9 @@ class PlainAsker:
             first = f"  {number:>{digits}}) "
             lines += wrap(choice.label, width, first, " " * len(first))
         self._write("\n" + "\n".join(lines) + "\n")
-        ask = f"Answer 1-{count} (b: back): " if can_go_back else f"Answer 1-{count}: "
+        ask = (_("Answer 1-{count} (b: back):") if can_go_back else _("Answer 1-{count}:")).format(
+            count=count
+        )
         values = {value.casefold(): value for value in question.values()}
         while True:
             answer = self._read(ask).strip()
@@ -377,20 +387,23 @@ class PlainAsker:
                 return question.choices[int(answer) - 1].value
             if answer.casefold() in values:
                 return values[answer.casefold()]
-            if can_go_back and answer.casefold() in ("b", "back"):
+            if can_go_back and _means_back(answer):
                 return BACK
-            self._say(f"Type a number from 1 to {count}{', or b to go back' if can_go_back else ''}.")
+            if can_go_back:
+                self._say(_("Type a number from 1 to {count}, or b to go back.").format(count=count))
+            else:
+                self._say(_("Type a number from 1 to {count}.").format(count=count))
 
     def date(self, prompt: DatePrompt, can_go_back: bool) -> str | None:
         width = self._width()
-        lines = self._head(prompt.text, prompt.help, width) + wrap(DATE_FORMS, width)
+        lines = self._head(prompt.text, prompt.help, width) + wrap(date_forms(), width)
         self._write("\n" + "\n".join(lines) + "\n")
-        ask = "Date (b: back): " if can_go_back else "Date: "
+        ask = _("Date (b: back):") if can_go_back else _("Date:")
         while True:
             answer = self._read(ask).strip()
             if not answer:
                 return None
-            if can_go_back and answer.casefold() in ("b", "back"):
+            if can_go_back and _means_back(answer):
                 return BACK
             try:
                 return prompt.read(answer)
@@ -399,19 +412,19 @@ class PlainAsker:
 
     def confirm(self, text: str) -> bool:
         while True:
-            answer = self._read(f"{text} (y/N): ").strip().casefold()
-            if answer in ("", "n", "no"):
+            answer = self._read(_("{question} (y/N):").format(question=text)).strip().casefold()
+            if not answer or answer in _words("no", _("no")):
                 return False
-            if answer in ("y", "yes"):
+            if answer in _words("yes", _("yes")):
                 return True
-            self._say("Type y for yes, or n (or just Enter) for no.")
+            self._say(_("Type y for yes, or n (or just Enter) for no."))
 
     def order_number(self, text: str) -> str | None:
         while True:
-            answer = self._read(f"{text.rstrip()} ").strip()
+            answer = self._read(text).strip()
             if not answer or ORDER_NUMBER.match(answer):
                 return answer or None
-            self._say(NOT_DIGITS)
+            self._say(not_digits())
 
     def _width(self) -> int:
         return _usable(_columns(self._output))

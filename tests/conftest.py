@@ -1,34 +1,19 @@
-"""Shared fixtures: the built-in rules, the guide beside the repo, the installed command."""
+"""Shared fixtures: the built-in rules, the installed command, local time zones; data is in helpers.py."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from ali_cancel.loader import load_bytes
 from ali_cancel.model import RuleSet
 
-ROOT = Path(__file__).resolve().parents[1]
-BUILTIN = ROOT / "rules" / "aliexpress.yaml"
-SHARED = Path(os.environ.get("ALI_CANCEL_SHARED", ROOT.parent / "shared"))
-
-
-def shared_file(*parts: str) -> Path:
-    """A file of the workplace's shared folder (the guide, the acceptance scenarios).
-
-    CI always has it beside the checkout, and there its absence fails the test; a clone on its own
-    skips the few tests that need it.
-    """
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        message = f"{path} is missing (set ALI_CANCEL_SHARED to the shared folder)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+from .helpers import BUILTIN
 
 
 @pytest.fixture(scope="session")
@@ -50,15 +35,41 @@ def command() -> str:
 
 @pytest.fixture
 def quiet_env(tmp_path: Path) -> dict[str, str]:
-    """An environment for subprocesses: no colour, fixed width, a private cache, UTC."""
+    """An environment for subprocesses: no colour, fixed width, a private cache and home, UTC."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALI_CANCEL_", "COLUMNS", "LINES"))}
     env.update(
         {
             "NO_COLOR": "1",
             "COLUMNS": "80",
             "TZ": "UTC",
+            "LANGUAGE": "en",
             "ALI_CANCEL_CACHE_DIR": str(tmp_path / "cache"),
+            "ALI_CANCEL_HOME": str(tmp_path / "home"),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
     return env
+
+
+def _local_zone(name: str) -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.fixture
+def utc() -> Iterator[None]:
+    """Local time is UTC: naive moments read the same on every machine."""
+    yield from _local_zone("UTC")
+
+
+@pytest.fixture
+def berlin() -> Iterator[None]:
+    """Local time is Europe/Berlin (daylight saving ends 2026-10-25, starts 2027-03-28)."""
+    yield from _local_zone("Europe/Berlin")

@@ -10,33 +10,10 @@ import pytest
 from ali_cancel.errors import RuleFileError
 from ali_cancel.loader import load_bytes, load_rules
 from ali_cancel.model import from_plain, to_plain
-from ali_cancel.safeyaml import MAX_BYTES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-SMALL = """\
-title: "Small"
-start: "first"
-questions:
-  colour:
-    text: "Which colour?"
-    help: "Any colour."
-    choices:
-      red: "Red"
-      blue: "Blue"
-tree:
-  first:
-    ask: "colour"
-    answers:
-      red: "stop"
-      blue: "stop"
-outcomes:
-  stop:
-    action: "wait"
-    title: "Wait"
-    steps: ["Wait a bit."]
-    sources: ["Beyond the guide"]
-"""
+from .helpers import BROKEN, HOSTILE, SMALL
 
 
 def problems(text: str | bytes) -> list[str]:
@@ -49,88 +26,6 @@ def problems(text: str | bytes) -> list[str]:
 def test_the_small_file_loads() -> None:
     rules = load_bytes(SMALL.encode(), "small.yaml")
     assert [q.id for q in rules.questions] == ["colour"]
-
-
-BROKEN = [
-    ("syntax", SMALL.replace("  first:\n", "  first:\n   - ]\n"), "bad.yaml:12:", "YAML syntax"),
-    (
-        "duplicate key",
-        SMALL.replace('      blue: "Blue"\n', '      blue: "Blue"\n      red: "Again"\n'),
-        "bad.yaml:10:7:",
-        "duplicate key 'red'",
-    ),
-    (
-        "unknown key",
-        SMALL.replace('    help: "Any colour."\n', '    help: "Any colour."\n    hlep: "x"\n'),
-        "bad.yaml:7:5:",
-        "unknown key 'hlep'",
-    ),
-    (
-        "missing key",
-        SMALL.replace('    help: "Any colour."\n', ""),
-        "bad.yaml:5:5:",
-        "missing the key 'help'",
-    ),
-    (
-        "unquoted yes",
-        SMALL.replace('title: "Small"', "title: yes"),
-        "bad.yaml:1:8:",
-        "as a boolean: quote it",
-    ),
-    (
-        "boolean key",
-        SMALL.replace('      red: "Red"', '      no: "Red"'),
-        "bad.yaml:8:7:",
-        "read as a boolean",
-    ),
-    ("number as text", SMALL.replace('"Which colour?"', "12:30"), "bad.yaml:5:11:", "must be text"),
-    (
-        "unknown action",
-        SMALL.replace('action: "wait"', 'action: "panic"'),
-        "bad.yaml:18:13:",
-        "unknown action 'panic'",
-    ),
-    ("link to nothing", SMALL.replace('blue: "stop"', 'blue: "nowhere"'), "bad.yaml:15:13:", "'nowhere'"),
-    (
-        "choice leads nowhere",
-        SMALL.replace('      blue: "stop"\n', ""),
-        "bad.yaml:14:7:",
-        "'blue' of question 'colour' leads nowhere",
-    ),
-    (
-        "question without choices",
-        SMALL.replace('      red: "Red"\n      blue: "Blue"\n', "      {}\n").replace(
-            "    choices:\n      {}", "    choices: {}"
-        ),
-        "bad.yaml:7:14:",
-        "has no choices",
-    ),
-    (
-        "outcome without sources",
-        SMALL.replace('    sources: ["Beyond the guide"]\n', ""),
-        "bad.yaml:18:5:",
-        "missing the key 'sources'",
-    ),
-    ("list at the top", "- 1\n- 2\n", "bad.yaml:1:1:", "must be a mapping"),
-    (
-        "unknown placeholder",
-        SMALL.replace('"Wait a bit."', '"Wait {forever}."'),
-        "bad.yaml:20:13:",
-        "{forever}",
-    ),
-    (
-        "bad id",
-        SMALL.replace("  stop:\n", "  Stop Now:\n").replace('"stop"', '"Stop Now"'),
-        "bad.yaml:",
-        "not a valid id",
-    ),
-    (
-        "start to nothing",
-        SMALL.replace('start: "first"', 'start: "second"'),
-        "bad.yaml:2:8:",
-        "start names 'second'",
-    ),
-]
 
 
 @pytest.mark.parametrize(("name", "text", "where", "what"), BROKEN, ids=[b[0] for b in BROKEN])
@@ -184,27 +79,6 @@ def test_a_question_no_step_asks_is_reported() -> None:
 def test_contact_seller_needs_a_message_kind() -> None:
     text = SMALL.replace('action: "wait"', 'action: "contact-seller"')
     assert any("names no message kind" in p for p in problems(text))
-
-
-HOSTILE = [
-    (
-        "billion laughs",
-        'a: &a ["lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n',
-        "bad.yaml:1:4:",
-        "anchors",
-    ),
-    ("alias alone", "a: *nothing\n", "bad.yaml:1:4:", ""),
-    ("python tag", "title: !!python/object/apply:os.system ['touch /tmp/pwned']\n", "bad.yaml:1:8:", "tags"),
-    ("deep nesting", "a: " + "[" * 20000 + "]" * 20000 + "\n", "bad.yaml:1:", "nest"),
-    ("deep mapping", "".join("  " * i + f"k{i}:\n" for i in range(200)), "bad.yaml:", "nested"),
-    ("invalid utf-8", b'title: "caf\xe9"\n', "bad.yaml:1:12:", "UTF-8"),
-    ("binary", b"\x7fELF\x02\x01\x01\x00\x00\x00", "bad.yaml:1:", ""),
-    ("empty", b"", "bad.yaml:1:1:", "empty"),
-    ("only a comment", b"# nothing\n", "bad.yaml:1:1:", ""),
-    ("two documents", SMALL + "---\n" + SMALL, "bad.yaml:", "more than one"),
-    ("scalar at the top", "just text\n", "bad.yaml:1:1:", "must be a mapping"),
-    ("too big", b"#" * (MAX_BYTES + 1), "bad.yaml:1:1:", "at most"),
-]
 
 
 @pytest.mark.timeout(10)
@@ -313,3 +187,88 @@ def test_missing_and_folder_paths_are_rule_file_errors(tmp_path: Path) -> None:
     for path, what in ((tmp_path / "nope.yaml", "no such file"), (tmp_path, "folder")):
         with pytest.raises(RuleFileError, match=what):
             load_rules(str(path))
+
+
+NOTED = SMALL.replace(
+    "tree:\n",
+    'notes:\n  calm:\n    text: "Stay calm."\n    when:\n      colour: ["red"]\ntree:\n',
+).replace('    sources: ["Beyond the guide"]\n', '    sources: ["Beyond the guide"]\n    notes: ["calm"]\n')
+
+
+def test_a_note_is_written_once_by_id_and_shown_by_its_when() -> None:
+    rules = load_bytes(NOTED.encode(), "noted.yaml")
+    (outcome,) = rules.outcomes
+    assert [note.text for note in outcome.notes] == ["Stay calm."]
+    assert outcome.notes[0].when == (("colour", ("red",)),)
+
+
+def test_a_note_id_that_does_not_exist_is_reported_with_the_known_ones() -> None:
+    found = problems(NOTED.replace('notes: ["calm"]', 'notes: ["clam"]'))
+    assert any(
+        p.startswith("bad.yaml:27:13:") and "'clam', which does not exist (known: calm)" in p for p in found
+    )
+
+
+def test_a_note_no_outcome_lists_is_reported() -> None:
+    found = problems(NOTED.replace('    notes: ["calm"]\n', ""))
+    assert any(p.startswith("bad.yaml:12:") and "note 'calm' is listed by no outcome" in p for p in found), (
+        found
+    )
+
+
+def test_a_note_ruled_out_on_every_path_is_reported() -> None:
+    # the only path to 'stop' answers red, so a note for blue can never show there
+    text = NOTED.replace('      blue: "stop"\n', '      blue: "other"\n').replace('["red"]', '["blue"]')
+    text += '  other:\n    action: "wait"\n    title: "t"\n    steps: ["s"]\n    sources: ["x"]\n'
+    found = problems(text)
+    assert any(
+        p.startswith("bad.yaml:27:")
+        and "can never show: every path there answers 'colour' with red, never blue" in p
+        for p in found
+    ), found
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [("\\e", "U+001B"), ("\\a", "U+0007"), ("\\u202E", "U+202E"), ("\\x9b", "U+009B")],
+)
+def test_control_characters_in_texts_are_refused_at_their_place(escape: str, code: str) -> None:
+    # written as YAML escapes: the characters themselves are refused by YAML already
+    found = problems(SMALL.replace('"Wait a bit."', f'"Wait{escape}[31m a bit."'))
+    assert any(p.startswith("bad.yaml:20:") and code in p and "character 5" in p for p in found), found
+
+
+def test_a_one_line_text_refuses_a_newline() -> None:
+    found = problems(SMALL.replace('title: "Small"', 'title: "Sm\\nall"'))
+    assert any(p.startswith("bad.yaml:1:8:") and "U+000A" in p for p in found), found
+
+
+MESSAGED = SMALL.replace(
+    "tree:\n",
+    'messages:\n  nudge:\n    about: "a nudge"\n    parts:\n      - "Order {order}."\n'
+    '      - text: "Red it is."\n        when:\n          colour: ["red"]\ntree:\n',
+).replace('action: "wait"', 'action: "contact-seller"\n    message: "nudge"')
+
+
+def test_messages_are_drafts_whose_parts_follow_the_answers() -> None:
+    rules = load_bytes(MESSAGED.encode(), "messaged.yaml")
+    nudge = rules.message("nudge")
+    assert nudge.text({"colour": "red"}, "42") == "Order 42.\n\nRed it is."
+    assert nudge.text({"colour": "blue"}, "42") == "Order 42."
+    assert nudge.text({}, "42") == "Order 42."  # not answered: a part that needs the answer stays out
+
+
+def test_an_unknown_message_kind_and_a_message_on_the_wrong_action_are_reported() -> None:
+    found = problems(MESSAGED.replace('message: "nudge"', 'message: "nudeg"'))
+    assert any("unknown message kind 'nudeg' (known: nudge)" in p for p in found), found
+    found = problems(MESSAGED.replace('action: "contact-seller"', 'action: "wait"'))
+    assert any("offers a message, but only contact-seller and open-dispute may" in p for p in found), found
+
+
+@pytest.mark.xfail(
+    reason="safeyaml.py reports a raw control character at 1:1 with PyYAML's 'position N' (lead-owned)",
+    strict=False,
+)
+def test_a_raw_control_character_is_reported_at_its_line() -> None:
+    found = problems(SMALL.replace('"Wait a bit."', '"Wait\x1b[31m a bit."'))
+    assert any(p.startswith("bad.yaml:20:") for p in found), found
