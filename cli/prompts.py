@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.output import Output
 
-__all__ = ["BACK", "ORDER_NUMBER", "ArrowAsker", "PlainAsker", "make_asker", "wants_plain", "wrap"]
+__all__ = ["BACK", "ORDER_NUMBER", "ArrowAsker", "Lines", "PlainAsker", "make_asker", "wants_plain", "wrap"]
 
 ORDER_NUMBER = re.compile(r"[0-9]{1,30}\Z")
 
