@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
 from . import cmd_advise, cmd_rules, orders, terminal
 from .errors import AppError, RuleFileError
 from .flags import PROG
 from .i18n import _
+from .localhelp import Command, Group
 
 
-class AliCancelGroup(TyperGroup):
+class AliCancelGroup(Group):
     """Runs the command without Click's standalone handling, and maps every error to its exit code."""
 
     def main(  # type: ignore[override]
@@ -56,6 +56,26 @@ class AliCancelGroup(TyperGroup):
         sys.exit(code)
 
 
+def _click_message(error: Any) -> str:
+    """Click's usage errors in the chosen language, where we know their shape; else Click's words."""
+    from typer import _click
+
+    from .flags import closest
+
+    exceptions = _click.exceptions
+    if isinstance(error, exceptions.NoSuchOption):
+        return _("no such option: {option}").format(option=error.option_name) + closest(
+            error.option_name, sorted(error.possibilities or ())
+        )
+    if isinstance(error, exceptions.MissingParameter) and error.param is not None:
+        return _("missing {name}").format(
+            name=error.param.get_error_hint(error.ctx) if error.ctx else error.param.name
+        )
+    if isinstance(error, exceptions.BadOptionUsage):
+        return _("{option} needs a value").format(option=error.option_name)
+    return str(error.format_message())
+
+
 def _pipe_closed() -> bool:
     from typer._click.utils import PacifyFlushWrapper
 
@@ -78,7 +98,7 @@ def _report(error: Exception, *, debug: bool) -> int:
     if isinstance(error, _click.exceptions.UsageError):
         where = error.ctx.command_path if error.ctx is not None else PROG
         terminal.say(
-            PROG, error.format_message() + " " + _("(see '{command}')").format(command=f"{where} --help")
+            PROG, _click_message(error) + " " + _("(see '{command}')").format(command=f"{where} --help")
         )
         return 2
     if isinstance(error, _click.exceptions.ClickException):
@@ -123,6 +143,7 @@ app.add_typer(
 # Each command's help is given here, translated, rather than read from its docstring.
 app.command(
     "advise",
+    cls=Command,
     help=_(
         "Print the advice for an order; ask for what the flags leave out.\n\n"
         "Give the facts you know as flags; in a terminal the rest is asked, otherwise the command "
@@ -138,7 +159,9 @@ rules_app.command(
 rules_app.command(
     "show", help=_("Draw the tree in the terminal: questions, their choices, and where each leads.")
 )(cmd_rules.show)
-rules_app.command("graph", help=_("Print the tree as Mermaid or Graphviz DOT text."))(cmd_rules.graph)
+rules_app.command("graph", cls=Command, help=_("Print the tree as Mermaid or Graphviz DOT text."))(
+    cmd_rules.graph
+)
 
 
 def _show_version(value: bool) -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from .core import Decision
     from .deadlines import Moment
-    from .model import RuleSet
+    from .model import Message, RuleSet
 
 
 class Interrupted(AppError):
@@ -291,9 +291,7 @@ def _after_session(rule_set: "RuleSet", decision: "Decision", request: Request, 
         ):
             number = asker.order_number(_("Order number for the message (Enter to leave a placeholder):"))
             request.order = number or request.order
-            _print_message(
-                rule_set.message(advice.outcome.message).text(decision.answers, number or PLACEHOLDER)
-            )
+            _print_message(rule_set.message(advice.outcome.message), decision.answers, number or PLACEHOLDER)
         if _worth_following(decision) and asker.confirm(
             _("Remember this order in the notebook, to follow it?")
         ):
@@ -326,10 +324,11 @@ def _worth_following(decision: "Decision") -> bool:
     )
 
 
-def _print_message(text: str) -> None:
+def _print_message(draft: "Message", answers: "dict[str, str]", order: str) -> None:
+    from .i18n import english_note
     from .render import message_view
 
-    terminal.console().print(message_view(text), crop=False)
+    terminal.console().print(message_view(draft.text(answers, order), english_note(draft.about)), crop=False)
 
 
 def message(
@@ -361,6 +360,11 @@ def message(
             + closest(kind, kinds)
         )
     number = check_order(order)
-    terminal.write_out(rule_set.message(kind.lower()).text({}, number or PLACEHOLDER) + "\n")
+    draft = rule_set.message(kind.lower())
+    terminal.write_out(draft.text({}, number or PLACEHOLDER) + "\n")
+    from .i18n import english_note
+
+    if english_note(draft.about):
+        terminal.write_err(english_note(draft.about))
     if sys.stderr.isatty():
         terminal.write_err(_("Before you send it: attach the screenshot or photos the message mentions."))

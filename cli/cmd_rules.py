@@ -8,15 +8,11 @@ import typer
 
 from . import terminal
 from .errors import UsageError
-from .i18n import _
+from .i18n import _, ngettext
 
 PathArgument = Annotated[
     str | None, typer.Argument(metavar="[PATH]", help=_("A rule file (default: the built-in one)."))
 ]
-
-
-def _count(number: int, unit: str) -> str:
-    return f"{number:,} {unit}{'' if number == 1 else 's'}"
 
 
 def validate(path: PathArgument = None) -> None:
@@ -26,12 +22,14 @@ def validate(path: PathArgument = None) -> None:
 
     source, rule_set = check_file(path)
     counts = [
-        _count(len(rule_set.questions), "question"),
-        _count(len(rule_set.steps), "step"),
-        _count(len(rule_set.outcomes), "outcome"),
-        _count(count_paths(rule_set), "distinct path"),
+        ngettext("{count} question", "{count} questions", len(rule_set.questions)),
+        ngettext("{count} step", "{count} steps", len(rule_set.steps)),
+        ngettext("{count} outcome", "{count} outcomes", len(rule_set.outcomes)),
+        ngettext("{count} distinct path", "{count} distinct paths", count_paths(rule_set)),
     ]
-    terminal.write_out(f"{source}: ok: {', '.join(counts)}\n")
+    numbers = (len(rule_set.questions), len(rule_set.steps), len(rule_set.outcomes), count_paths(rule_set))
+    text = ", ".join(count.format(count=f"{number:,}") for count, number in zip(counts, numbers, strict=True))
+    terminal.write_out(f"{source}: " + _("ok") + f": {text}\n")
 
 
 def show(path: PathArgument = None) -> None:
@@ -39,7 +37,7 @@ def show(path: PathArgument = None) -> None:
     from .rulestore import check_file
     from .summary import tree_view
 
-    _, rule_set = check_file(path)
+    rule_set = check_file(path)[1]
     console = terminal.console()
     console.print(tree_view(rule_set, unicode=terminal.unicode_ok(console)))
 
@@ -61,6 +59,6 @@ def graph(
     from .rulestore import check_file
 
     if graph_format not in ("mermaid", "dot"):
-        raise UsageError(f"unknown format {graph_format!r}: use mermaid or dot")
-    _, rule_set = check_file(path)
+        raise UsageError(_("unknown format {format}: use mermaid or dot").format(format=repr(graph_format)))
+    rule_set = check_file(path)[1]
     terminal.write_out(mermaid(rule_set) if graph_format == "mermaid" else dot(rule_set))

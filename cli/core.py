@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .deadlines import Due, Moment, compute
 from .engine import Advice, Needed, walk
 from .errors import UsageError
-from .facts import CONFLICTS, DATES, FACTS
+from .facts import DATES, FACTS, conflicts
 from .i18n import _
 from .model import RuleSet
 
@@ -63,7 +63,7 @@ def decide(
 
 
 def _check_categories(rules: RuleSet, answers: Mapping[str, str]) -> None:
-    for (fact, value), (other, other_value) in CONFLICTS:
+    for (fact, value), (other, other_value) in conflicts():
         both = rules.has_question(fact) and rules.has_question(other)
         if both and answers.get(fact) == value and answers.get(other) == other_value:
             raise UsageError(

@@ -92,18 +92,25 @@ FACTS: dict[str, Fact] = {
 
 #: Answers that cannot both be true: given together they are exit 2 (the contract: "categories
 #: never contradict each other"). An item that came was shipped, and one delivered has arrived.
-CONFLICTS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
-    (("shipping", "delivered"), ("problem", "not-arrived")),
-    (("shipping", "not-shipped"), ("problem", "wrong-item")),
-    (("shipping", "not-shipped"), ("problem", "damaged")),
-    (("shipping", "not-shipped"), ("problem", "not-as-described")),
-)
+CONFLICTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("shipping", "problem"): (
+        ("delivered", "not-arrived"),
+        ("not-shipped", "wrong-item"),
+        ("not-shipped", "damaged"),
+        ("not-shipped", "not-as-described"),
+    ),
+}
+
+
+def conflicts() -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Each contradiction as ((fact, value), (other fact, value))."""
+    return [((a, x), (b, y)) for (a, b), pairs in CONFLICTS.items() for x, y in pairs]
 
 
 def ruled_out(answers: Mapping[str, str], fact: str) -> tuple[str, ...]:
     """The values of `fact` that contradict an answer already given (for a menu to leave out)."""
     found = []
-    for first, second in CONFLICTS:
+    for first, second in conflicts():
         for mine, other in ((first, second), (second, first)):
             if mine[0] == fact and answers.get(other[0]) == other[1]:
                 found.append(mine[1])

@@ -115,3 +115,13 @@ def choose(code: str | None) -> str:
     gettext.bindtextdomain(DOMAIN, LOCALE_DIR)
     gettext.textdomain(DOMAIN)
     return wanted
+
+
+def english_note(about: str) -> str:
+    """Why a draft stays English, and what it asks for, in the chosen language ('' in English)."""
+    if chosen.catalog is None:
+        return ""
+    return _(
+        "The message stays in English: sellers read it, and AliExpress's chat translates it. "
+        "It is for this: {about}."
+    ).format(about=about)

@@ -17,6 +17,7 @@ from .errors import UsageError
 from .facts import FACTS
 from .flags import PROG
 from .i18n import _, ngettext
+from .localhelp import Command, Group
 from .model import WAIT
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .notebook import Notebook, Order
 
 orders_app = typer.Typer(
+    cls=Group,
     help=_("The order notebook: remembered orders, their deadlines, what is due."),
     invoke_without_command=True,
     rich_markup_mode=None,
@@ -180,7 +182,7 @@ def _table(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@orders_app.command("due")
+@orders_app.command(cls=Command, name="due")
 def due() -> None:
     """Open orders with something to do now; nothing when nothing is due (for a shell start-up file)."""
     from datetime import timedelta
@@ -225,7 +227,7 @@ def _get(notebook: "Notebook", number: str) -> "Order":
     return order
 
 
-@orders_app.command("show")
+@orders_app.command(cls=Command, name="show")
 def show(number: Number) -> None:
     """Answers, dates, the advice worked out again against now, and the history of changes."""
     with _open() as notebook:
@@ -259,7 +261,7 @@ def _print_order(order: "Order") -> None:
     print_advice(rules, item.decision, request, as_json=False, interactive=False)
 
 
-@orders_app.command("update")
+@orders_app.command(cls=Command, name="update")
 @takes_facts
 def update(
     ctx: typer.Context,
@@ -282,7 +284,7 @@ def update(
     _print_order(order)
 
 
-@orders_app.command("done")
+@orders_app.command(cls=Command, name="done")
 def done(number: Number) -> None:
     """Mark an order as resolved (kept, shown with 'orders --all')."""
     with _open(write=True) as notebook:
@@ -291,7 +293,7 @@ def done(number: Number) -> None:
     terminal.write_err(_("Order {number} is marked done.").format(number=order.number))
 
 
-@orders_app.command("forget")
+@orders_app.command(cls=Command, name="forget")
 def forget(
     number: Number,
     yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask (for scripts)."))] = False,
@@ -324,7 +326,7 @@ def _confirm_forget(number: str) -> None:
         raise Interrupted(GOODBYE) from None
 
 
-@orders_app.command("export")
+@orders_app.command(cls=Command, name="export")
 def export(
     file_format: Annotated[
         str, typer.Option("--format", metavar="json|ics", help=_("JSON backup or iCalendar deadlines."))
@@ -366,7 +368,7 @@ def export(
     sys.stdout.buffer.flush()
 
 
-@orders_app.command("import")
+@orders_app.command(cls=Command, name="import")
 def import_(
     file: Annotated[str, typer.Argument(metavar="FILE", help=_("A JSON export ('-' for stdin)."))],
 ) -> None:
@@ -395,7 +397,7 @@ def import_(
     )
 
 
-@orders_app.command("path")
+@orders_app.command(cls=Command, name="path")
 def path() -> None:
     """Print where the notebook is."""
     from .notebook import notebook_path

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 
 from .engine import Advice
-from .i18n import _
+from .i18n import _, english_note
 from .model import RuleSet
 
 if TYPE_CHECKING:  # the clock is imported only when there are deadlines to show
@@ -161,14 +161,16 @@ def advice_view(
         )
     ]
     if message is not None:
-        panels.append(message_view(message))
+        kind = advice.outcome.message
+        panels.append(message_view(message, english_note(rules.message(kind).about) if kind else ""))
     return Group(*panels)
 
 
-def message_view(message: str) -> RenderableType:
+def message_view(message: str, note: str = "") -> RenderableType:
     """The draft as plain lines between two rules, so that it copies without borders."""
     return Group(
         Text(""),
+        *([Text(note, style="italic")] if note else []),
         Rule(Text(_("Message to the seller: copy from here"), style="bold"), align="left", style="dim"),
         Text(message, no_wrap=True, overflow="ignore"),  # the terminal wraps it; copies stay whole
         Rule(style="dim"),

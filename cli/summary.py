@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from rich.tree import Tree
 
+from .i18n import _
 from .model import Ask, Check, Outcome, RuleSet
 
 MAX_DEPTH = 12  # steps drawn below one another before `rules show` stops and points to `rules graph`
@@ -55,10 +56,15 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
             parent.add(_outcome_label(rules, node, arrow))
             continue
         if node_id in drawn:
-            parent.add(Text(f"{arrow} same as step {node_id} above", style="dim italic"))
+            parent.add(
+                Text(f"{arrow} " + _("same as step {step} above").format(step=node_id), style="dim italic")
+            )
             continue
         if depth >= MAX_DEPTH:  # deeper trees do not fit a terminal; Rich would take ages to try
-            parent.add(Text(f"{arrow} step {node_id} and deeper: see 'ali-cancel rules graph'", style="dim"))
+            deeper = _("step {step} and deeper: see '{command}'").format(
+                step=node_id, command="ali-cancel rules graph"
+            )
+            parent.add(Text(f"{arrow} {deeper}", style="dim"))
             continue
         drawn.add(node_id)
         if isinstance(node, Check):
@@ -67,7 +73,10 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
             )
             pairs = [
                 (Text(label, style="italic"), target)
-                for label, target in (("passed", node.passed), ("not passed or unknown", node.otherwise))
+                for label, target in (
+                    (_("passed"), node.passed),
+                    (_("not passed or unknown"), node.otherwise),
+                )
             ]
             stack.extend(reversed([(branch.add(label), target, depth + 1) for label, target in pairs]))
             continue
