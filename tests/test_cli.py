@@ -243,10 +243,6 @@ def test_markup_in_rule_files_is_shown_as_written(tmp_path: Path) -> None:
     assert "[bold red]Wait[/] a [link=x]bit[/link]." in result.stdout
 
 
-@pytest.mark.xfail(
-    reason="README.md (lead-owned): its example's open-dispute outcome names no message kind, now required",
-    strict=False,
-)
 def test_the_readme_rule_file_example_validates_and_runs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     example = re.search(r"```yaml\n(.*?)```", readme, re.S)

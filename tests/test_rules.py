@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -67,7 +68,7 @@ NOT_ADVICE = (
     "Best Payment Methods on AliExpress | Safest Aliexpress Payment Methods!",
     "Related Posts",
 )
-SKIPPED_LINES = ("by ", "Also Read:", "See also ", "/*", "You cannot copy")
+SKIPPED_LINES = ("by ", "Also Read:", "See also", "/*", "You cannot copy")
 
 
 def test_each_fact_is_the_rule_files_question_value_for_value(rules: RuleSet) -> None:
@@ -89,7 +90,7 @@ def test_every_guide_section_maps_to_reachable_outcomes_that_cite_it(rules: Rule
 
 
 def test_every_advice_giving_heading_of_the_guide_is_mapped() -> None:
-    lines = [line.strip() for line in guide_text().splitlines()]
+    lines = [line.rstrip() for line in guide_text().splitlines() if not line[:1].isspace()]  # no list items
     headings = [
         line.rstrip(":") for line in lines if 0 < len(line) < 90 and not line.startswith(SKIPPED_LINES)
     ]
@@ -119,6 +120,7 @@ def _rule_texts(rules: RuleSet) -> list[str]:
             *(n.text for n in outcome.notes),
             *(a.why for a in outcome.alternatives),
         ]
+    texts += [part.text for message in rules.messages for part in message.parts]
     return texts
 
 
@@ -196,10 +198,6 @@ def test_schema_accepts_the_small_file() -> None:
     jsonschema.validate(yaml.safe_load(SMALL), SCHEMA)
 
 
-@pytest.mark.xfail(
-    reason="README.md (lead-owned) still shows the tree before 69d41d6: regenerate its mermaid block",
-    strict=False,
-)
 def test_readme_diagram_is_what_rules_graph_prints_now() -> None:
     from ali_cancel.graph import mermaid
 
@@ -221,3 +219,68 @@ def test_choice_labels_fit_a_60_column_terminal(rules: RuleSet) -> None:
     for question in rules.questions:
         for choice in question.choices:
             assert len(choice.label) <= 56, choice.label  # "» " + label, with room to spare
+
+
+# --- The code: small modules and functions, and data said once (STYLE.md, "Data said once")
+
+CLI = sorted((ROOT / "cli").glob("*.py"))
+
+
+def _strings(path: Path) -> list[str]:
+    """The string literals of a module's code; docstrings, which only talk about the code, left out."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+@pytest.mark.xfail(
+    reason="lead-owned: prompts.py and notebook.py pass 450 lines; render.advice_view and "
+    "safeyaml.parse_yaml have bodies over 60 lines",
+    strict=False,
+)
+def test_no_module_passes_450_lines_and_no_function_body_60() -> None:
+    too_long = [f"{p.name}: {n} lines" for p in CLI if (n := len(p.read_text().splitlines())) > 450]
+    for path in CLI:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
+                body = node.end_lineno - node.body[0].lineno + 1
+                if body > 60:
+                    too_long.append(f"{path.name}:{node.lineno} {node.name}(): a body of {body} lines")
+    assert not too_long, too_long
+
+
+def test_each_fact_id_is_written_at_most_twice_in_the_code() -> None:
+    counts = {fact: sum(_strings(path).count(fact) for path in CLI) for fact in FACTS}
+    assert {fact: n for fact, n in counts.items() if n > 2} == {}
+
+
+def _names(text: str, name: str) -> bool:
+    """`text` is `name`, or holds it as a word (only for a hyphenated id: "wait" is also English)."""
+    return text == name or ("-" in name and re.search(rf"(?<![\w-]){name}(?![\w-])", text) is not None)
+
+
+def test_each_action_and_message_kind_is_named_in_at_most_one_module(rules: RuleSet) -> None:
+    ids = [*ACTIONS, *(message.kind for message in rules.messages)]
+    values = {value for spec in FACTS.values() for value in spec.values}  # shipment-cancelled is both
+    where = {
+        name: [p.name for p in CLI if any(_names(s, name) for s in _strings(p))]
+        for name in ids
+        if name not in values
+    }
+    where |= {
+        name: [p.name for p in CLI if p.name != "facts.py" and any(_names(s, name) for s in _strings(p))]
+        for name in ids
+        if name in values
+    }
+    assert {name: modules for name, modules in where.items() if len(modules) > 1} == {}

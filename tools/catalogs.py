@@ -107,12 +107,14 @@ def merged(code: str, template: Catalog) -> Catalog:
         catalog = Catalog(locale=LANGUAGES[code], domain=DOMAIN, project="ali-cancel")
         catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
+    catalog.fuzzy = False  # a fuzzy header would be left out of the MO file, plural forms and all
     return catalog
 
 
 def compiled(code: str) -> bytes:
     with po_path(code).open("rb") as handle:
         catalog = read_po(handle, locale=LANGUAGES[code])
+    catalog.fuzzy = False
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
