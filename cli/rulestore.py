@@ -63,13 +63,12 @@ def _code_version() -> str:
 
 
 def _cache_name(source: str) -> str:
-    """A file name for the entry of `source` (FNV-1a of its absolute path; hashlib costs start-up)."""
+    """A file name for the entry of `source`: a digest of its absolute path."""
+    import hashlib
     import os
 
-    value = 0xCBF29CE484222325
-    for byte in os.path.abspath(source).encode("utf-8", "surrogateescape"):
-        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"rules-{value:016x}.marshal"
+    digest = hashlib.blake2b(os.path.abspath(source).encode("utf-8", "surrogateescape"), digest_size=8)
+    return f"rules-{digest.hexdigest()}.marshal"
 
 
 def load_rules(path: str | None) -> RuleSet:
