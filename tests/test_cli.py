@@ -144,7 +144,7 @@ def test_no_arguments_without_a_terminal_is_advise_without_prompts(monkeypatch: 
     ("args", "needles"),
     [
         (["advise", "--payment", "later"], ["--payment", "unpaid, verifying, paid"]),
-        (["advise", "--colour", "red"], ["No such option: --colour"]),
+        (["advise", "--colour", "red"], ["such option: --colour"]),
         (["advise", "--payment"], ["--payment"]),
         (
             ["advise", "--payment", "unpaid", "--requested-at", "last week"],
@@ -161,7 +161,7 @@ def test_no_arguments_without_a_terminal_is_advise_without_prompts(monkeypatch: 
         (["message", "rant", "--order", "1"], ["unknown message kind"]),
         (["message", "follow-up", "--order", "abc"], ["digits only"]),
         (["rules", "graph", "--format", "png"], ["mermaid or dot"]),
-        (["nonsense"], ["No such command"]),
+        (["nonsense"], ["such command"]),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], needles: list[str]) -> None:

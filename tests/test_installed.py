@@ -250,7 +250,7 @@ def test_one_shot_json_imports_no_prompt_yaml_or_rich_once_cached(quiet_env: dic
         "sys.argv = ['ali-cancel', 'advise', '--payment', 'unpaid', '--json']\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
-        "names = ('questionary', 'prompt_toolkit', 'yaml', 'pydantic', 'rich', 'hashlib')\n"
+        "names = ('questionary', 'prompt_toolkit', 'yaml', 'pydantic', 'rich')\n"
         "print(sorted(m for m in names if m in sys.modules), file=sys.stderr)\n"
     )
     for _ in range(2):  # the first run fills the cache
