@@ -331,6 +331,13 @@ def _print_message(draft: "Message", answers: "dict[str, str]", order: str) -> N
     terminal.console().print(message_view(draft.text(answers, order), english_note(draft.about)), crop=False)
 
 
+def _complete_kinds(incomplete: str) -> list[str]:
+    """The message kinds of the built-in rules (read only when the shell asks for completions)."""
+    from .rulestore import load_rules
+
+    return [m.kind for m in load_rules(None).messages if m.kind.startswith(incomplete.lower())]
+
+
 def message(
     kind: Annotated[
         str,
@@ -339,6 +346,7 @@ def message(
             help=_(
                 "urge-shipping, return-request, shipment-cancelled, follow-up, problem-report or dispute."
             ),
+            autocompletion=_complete_kinds,
             show_default=False,
         ),
     ],

@@ -14,7 +14,7 @@ from .core import Decision, decide
 from .deadlines import Moment, parse_when
 from .engine import Advice, Needed
 from .errors import UsageError
-from .facts import DATES, FACTS
+from .facts import DATES, FACTS, ruled_out
 from .model import Question, RuleSet
 
 BACK = "\x00back"
@@ -88,6 +88,11 @@ def interview(
         if isinstance(result, Advice):
             return decision, answers, moments
         question = rules.question(result.fact)
+        contradicting = ruled_out(answers, question.id)  # a choice the other answers rule out is not offered
+        if contradicting:
+            question = question._replace(
+                choices=tuple(c for c in question.choices if c.value not in contradicting)
+            )
         value = asker.choose(question, earlier.get(question.id), bool(prompted))
         if value == BACK:
             _undo(prompted, answers, moments, asked_dates, earlier)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from .i18n import _
 from .interview import BACK, Asker, DatePrompt
 from .model import Question
+from .terminal import is_utf8
+from .wrapping import Piece, usable, wrap, wrap_pieces
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -62,62 +64,7 @@ def make_asker(*, plain: bool, output_stream: TextIO, input_stream: TextIO | Non
         from prompt_toolkit.input import create_input
 
         keyboard = create_input(stdin=input_stream)
-    return ArrowAsker(create_output(stdout=output_stream), keyboard, unicode=_speaks_utf8(output_stream))
-
-
-# ---------------------------------------------------------------------------------------------
-# Wrapping: at spaces only, never inside a word, with a hanging indent.
-
-Piece = tuple[str, str]  # (prompt_toolkit style, text)
-
-
-def wrap_pieces(pieces: Sequence[Piece], width: int, first: str = "", rest: str = "") -> list[list[Piece]]:
-    """Styled text as lines at most `width` wide, broken only at spaces; `first`/`rest` start the lines.
-
-    Runs of spaces inside a piece, or at its start, stay as they are between two words on one line
-    (so "?  answer" keeps its two spaces); a word longer than a line stands alone on its line.
-    """
-    words: list[tuple[str, str, str]] = []  # (gap before, style, word)
-    gap = ""
-    for style, text in pieces:
-        for part in re.split(r"(\s+)", text):
-            if not part:
-                continue
-            if part.isspace():
-                gap += " " * len(part.replace("\n", " "))
-            else:
-                words.append((gap, style, part))
-                gap = ""
-    lines: list[list[Piece]] = []
-    line: list[Piece] = [("", first)] if first else []
-    column, empty = len(first), True
-    for gap, style, word in words:
-        if not empty and column + len(gap) + len(word) > width:
-            lines.append(line)
-            line, column, empty = ([("", rest)] if rest else []), len(rest), True
-        if not empty:
-            line.append(("", gap))
-            column += len(gap)
-        line.append((style, word))
-        column += len(word)
-        empty = False
-    lines.append(line)
-    return lines
-
-
-def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    """Plain text as lines at most `width` wide, broken only at spaces."""
-    return ["".join(t for _style, t in line) for line in wrap_pieces([("", text)], width, first, rest)]
-
-
-def _usable(columns: int) -> int:
-    """The width to fill: one column short of the edge (no terminal wraps early there), at least 20."""
-    return max(columns - 1, 20)
-
-
-def _speaks_utf8(stream: TextIO) -> bool:
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    return encoding.startswith("utf")
+    return ArrowAsker(create_output(stdout=output_stream), keyboard, unicode=is_utf8(output_stream))
 
 
 def _keys_hint(items: Sequence[str], width: int, *, unicode: bool, indent: str = "  ") -> list[str]:
@@ -258,7 +205,7 @@ class ArrowAsker:
         return where
 
     def _width(self) -> int:
-        return _usable(self._out().get_size().columns)
+        return usable(self._out().get_size().columns)
 
     @staticmethod
     def _title(text: str, width: int) -> str:
@@ -427,7 +374,7 @@ class PlainAsker:
             self._say(not_digits())
 
     def _width(self) -> int:
-        return _usable(_columns(self._output))
+        return usable(_columns(self._output))
 
     @staticmethod
     def _head(text: str, help_text: str, width: int) -> list[str]:

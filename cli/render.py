@@ -85,6 +85,43 @@ def _deadline_style(item: Due, checked: set[str]) -> str:
     return "red" if item.id in checked else "dim"
 
 
+def _timeline(advice: Advice, due: Sequence[Due], now: datetime | None) -> list[Text | str]:
+    """Each deadline: its label, when, and how far off (red only if the advice turned on it)."""
+    from .deadlines import relative
+
+    checked = {deadline_id for deadline_id, _passed in advice.checks}
+    timeline: list[Text | str] = []
+    for item in due:
+        line = Text(item.label)
+        line.append(f"\n{_format_time(item.at.astimezone())}, ", style="dim")
+        if now is not None:
+            line.append(relative(item.at, now), style=_deadline_style(item, checked))
+        timeline.append(line)
+    return timeline
+
+
+def _because(rules: RuleSet, advice: Advice, due: Sequence[Due], glyphs: Glyphs) -> list[Text | str]:
+    """The answers on the path and the clock checks, as 'question -> answer' lines."""
+    because: list[Text | str] = []
+    for step in advice.path:
+        question = rules.question(step.question)
+        line = Text(question.text, style="dim")
+        line.append(f" {glyphs.arrow} ")
+        line.append(question.label(step.answer))
+        because.append(line)
+    for deadline_id, passed in advice.checks:
+        label = next((d.label for d in due if d.id == deadline_id), None)
+        if label is None:
+            label = rules.deadline(deadline_id).label
+            state = _("not known (no date given)")
+        else:
+            state = _("passed") if passed else _("not passed yet")
+        line = Text(label, style="dim")
+        line.append(f" {glyphs.arrow} {state}")
+        because.append(line)
+    return because
+
+
 def advice_view(
     rules: RuleSet,
     advice: Advice,
@@ -103,37 +140,10 @@ def advice_view(
         parts += [Text(""), _heading(_("Good to know")), _bullets(advice.notes, glyphs)]
 
     if due:
-        from .deadlines import relative
-
-        checked = {deadline_id for deadline_id, _passed in advice.checks}
-        timeline: list[Text | str] = []
-        for item in due:
-            line = Text(item.label)
-            line.append(f"\n{_format_time(item.at.astimezone())}, ", style="dim")
-            if now is not None:
-                line.append(relative(item.at, now), style=_deadline_style(item, checked))
-            timeline.append(line)
-        parts += [Text(""), _heading(_("Deadlines")), _bullets(timeline, glyphs)]
+        parts += [Text(""), _heading(_("Deadlines")), _bullets(_timeline(advice, due, now), glyphs)]
 
     if advice.path or advice.checks:
-        because: list[Text | str] = []
-        for step in advice.path:
-            question = rules.question(step.question)
-            line = Text(question.text, style="dim")
-            line.append(f" {glyphs.arrow} ")
-            line.append(question.label(step.answer))
-            because.append(line)
-        for deadline_id, passed in advice.checks:
-            label = next((d.label for d in due if d.id == deadline_id), None)
-            if label is None:
-                label = rules.deadline(deadline_id).label
-                state = _("not known (no date given)")
-            else:
-                state = _("passed") if passed else _("not passed yet")
-            line = Text(label, style="dim")
-            line.append(f" {glyphs.arrow} {state}")
-            because.append(line)
-        parts += [Text(""), _heading(_("Because")), _bullets(because, glyphs)]
+        parts += [Text(""), _heading(_("Because")), _bullets(_because(rules, advice, due, glyphs), glyphs)]
 
     if outcome.alternatives:
         alternatives: list[Text | str] = []

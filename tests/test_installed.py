@@ -187,10 +187,6 @@ def test_shell_completion_offers_fact_values(command: str, quiet_env: dict[str, 
     assert "advise" in complete(command, quiet_env, "ali-cancel ")
 
 
-@pytest.mark.xfail(
-    reason="cmd_advise.message (lead-owned) lost the completion of KIND: the kinds moved to the rule file",
-    strict=False,
-)
 def test_shell_completion_offers_message_kinds(command: str, quiet_env: dict[str, str]) -> None:
     assert complete(command, quiet_env, "ali-cancel message f") == ["follow-up"]
 

@@ -265,10 +265,6 @@ def test_an_unknown_message_kind_and_a_message_on_the_wrong_action_are_reported(
     assert any("offers a message, but only contact-seller and open-dispute may" in p for p in found), found
 
 
-@pytest.mark.xfail(
-    reason="safeyaml.py reports a raw control character at 1:1 with PyYAML's 'position N' (lead-owned)",
-    strict=False,
-)
 def test_a_raw_control_character_is_reported_at_its_line() -> None:
     found = problems(SMALL.replace('"Wait a bit."', '"Wait\x1b[31m a bit."'))
     assert any(p.startswith("bad.yaml:20:") for p in found), found
