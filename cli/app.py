@@ -9,15 +9,33 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from . import cmd_advise, cmd_rules, orders, terminal
+from . import cmd_advise, terminal
 from .errors import AppError, RuleFileError
 from .flags import PROG
 from .i18n import _
 from .localhelp import Command, Group
 
+# Groups built only when used: a one-shot `advise` never pays for building their commands.
+LAZY_GROUPS = {"rules": ("cmd_rules", "rules_app"), "orders": ("orders", "orders_app")}
+
 
 class AliCancelGroup(Group):
     """Runs the command without Click's standalone handling, and maps every error to its exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *LAZY_GROUPS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in LAZY_GROUPS:
+            return super().get_command(ctx, cmd_name)
+        from importlib import import_module
+
+        from typer.main import get_command
+
+        module, name = LAZY_GROUPS[cmd_name]
+        command = get_command(getattr(import_module(f".{module}", __package__), name))
+        command.name = cmd_name
+        return command
 
     def main(  # type: ignore[override]
         self,
@@ -131,15 +149,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(
-    help=_("Check, draw and export rule files."), no_args_is_help=True, rich_markup_mode=None
-)
-app.add_typer(rules_app, name="rules")
-app.add_typer(
-    orders.orders_app,
-    name="orders",
-    help=_("The order notebook: remembered orders, their deadlines, what is due."),
-)
 # Each command's help is given here, translated, rather than read from its docstring.
 app.command(
     "advise",
@@ -151,17 +160,10 @@ app.command(
     ),
 )(cmd_advise.advise)
 app.command(
-    "message", help=_("Print a ready-to-send message to the seller, or the text for a dispute form.")
+    "message",
+    cls=Command,
+    help=_("Print a ready-to-send message to the seller, or the text for a dispute form."),
 )(cmd_advise.message)
-rules_app.command(
-    "validate", help=_("Check a rule file and report every problem as PATH:LINE:COLUMN: message.")
-)(cmd_rules.validate)
-rules_app.command(
-    "show", help=_("Draw the tree in the terminal: questions, their choices, and where each leads.")
-)(cmd_rules.show)
-rules_app.command("graph", cls=Command, help=_("Print the tree as Mermaid or Graphviz DOT text."))(
-    cmd_rules.graph
-)
 
 
 def _show_version(value: bool) -> None:

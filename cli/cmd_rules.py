@@ -9,12 +9,25 @@ import typer
 from . import terminal
 from .errors import UsageError
 from .i18n import _, ngettext
+from .localhelp import Command, Group
 
+rules_app = typer.Typer(
+    cls=Group,
+    add_completion=False,
+    help=_("Check, draw and export rule files."),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 PathArgument = Annotated[
     str | None, typer.Argument(metavar="[PATH]", help=_("A rule file (default: the built-in one)."))
 ]
 
 
+@rules_app.command(
+    "validate",
+    cls=Command,
+    help=_("Check a rule file and report every problem as PATH:LINE:COLUMN: message."),
+)
 def validate(path: PathArgument = None) -> None:
     """Check a rule file and report every problem as PATH:LINE:COLUMN: message."""
     from .rulestore import check_file
@@ -32,16 +45,25 @@ def validate(path: PathArgument = None) -> None:
     terminal.write_out(f"{source}: " + _("ok") + f": {text}\n")
 
 
+@rules_app.command(
+    "show",
+    cls=Command,
+    help=_("Draw the tree in the terminal: questions, their choices, and where each leads."),
+)
 def show(path: PathArgument = None) -> None:
     """Draw the tree in the terminal: questions, their choices, and where each leads."""
+    from .i18n import chosen
     from .rulestore import check_file
     from .summary import tree_view
 
     rule_set = check_file(path)[1]
+    if chosen.catalog is not None:  # drawn in the chosen language, as the advice is
+        rule_set = rule_set.translated(_)
     console = terminal.console()
     console.print(tree_view(rule_set, unicode=terminal.unicode_ok(console)))
 
 
+@rules_app.command("graph", cls=Command, help=_("Print the tree as Mermaid or Graphviz DOT text."))
 def graph(
     path: PathArgument = None,
     graph_format: Annotated[

@@ -67,7 +67,9 @@ def _check_categories(rules: RuleSet, answers: Mapping[str, str]) -> None:
         both = rules.has_question(fact) and rules.has_question(other)
         if both and answers.get(fact) == value and answers.get(other) == other_value:
             raise UsageError(
-                f"--{fact} {value} and --{other} {other_value} contradict each other: give the right one"
+                _(
+                    "--{fact} {value} and --{other} {other_value} contradict each other: give the right one"
+                ).format(fact=fact, value=value, other=other, other_value=other_value)
             )
 
 
@@ -125,5 +127,5 @@ def _settle(rules: RuleSet, fact: str, answers: dict[str, str], due: list[Due]) 
         return None
     answers[fact] = derived
     return _("The date you gave (--{date}) overrules --{fact} {value}: this advice is for {decided}.").format(
-        date=spec.date, fact=fact, value=given, decided=derived
+        date=spec.date, fact=fact, value=given, decided=rules.question(fact).label(derived)
     )

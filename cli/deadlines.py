@@ -16,7 +16,7 @@ from typing import NamedTuple
 from .i18n import _, ngettext
 from .model import Deadline
 
-ACCEPTED_FORMS = "2026-11-20, 2026-11-20T10:00, 2026-11-20T10:00+08:00, yesterday, '4 days ago' or -3d"
+ACCEPTED_FORMS = "2026-11-20, 2026-11-20T10:00, 2026-11-20T10:00+08:00, yesterday, '4 days ago', -3d"
 
 _ISO = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"

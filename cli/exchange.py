@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from .errors import NotebookError, UsageError
+from .i18n import _
 
 FILE_NAME = "notebook.sqlite3"
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds another ali-cancel may hold the write lock before we give up
@@ -62,45 +63,59 @@ class Failure:
 
     def damaged(self, reason: str) -> NotebookError:
         return NotebookError(
-            f"the order notebook {_shown(self.path)} cannot be read ({reason}): keep it as a backup, "
-            "move it aside, and run again to start a new one"
+            _(
+                "the order notebook {path} cannot be read ({reason}): keep it as a backup, "
+                "move it aside, and run again to start a new one"
+            ).format(path=_shown(self.path), reason=reason)
         )
 
     def newer(self) -> NotebookError:
         return NotebookError(
-            f"the order notebook {_shown(self.path)} was written by a newer version of ali-cancel: "
-            "upgrade ali-cancel (pip install -U ali-cancel)"
+            _(
+                "the order notebook {path} was written by a newer version of ali-cancel: "
+                "upgrade ali-cancel (pip install -U ali-cancel)"
+            ).format(path=_shown(self.path))
         )
 
     def not_writable(self, reason: str) -> NotebookError:
         folder = _shown(os.path.dirname(os.path.abspath(self.path)))
         return NotebookError(
-            f"the order notebook {_shown(self.path)} cannot be written ({reason}): make it and its "
-            f"folder {folder} writable for you, or set ALI_CANCEL_HOME to a folder you can write"
+            _(
+                "the order notebook {path} cannot be written ({reason}): make it and its "
+                "folder {folder} writable for you, or set ALI_CANCEL_HOME to a folder you can write"
+            ).format(path=_shown(self.path), reason=reason, folder=folder)
         )
 
     def unreadable(self, reason: str) -> NotebookError:
         return NotebookError(
-            f"the order notebook {_shown(self.path)} cannot be opened ({reason}): make it readable "
-            "for you, or set ALI_CANCEL_HOME to another folder"
+            _(
+                "the order notebook {path} cannot be opened ({reason}): make it readable "
+                "for you, or set ALI_CANCEL_HOME to another folder"
+            ).format(path=_shown(self.path), reason=reason)
         )
 
     def locked(self) -> NotebookError:
         return NotebookError(
-            f"the order notebook {_shown(self.path)} is locked by another ali-cancel for more than "
-            f"{self.timeout:g} s: try again"
+            _(
+                "the order notebook {path} is locked by another ali-cancel for more than {seconds} s: "
+                "try again"
+            ).format(path=_shown(self.path), seconds=f"{self.timeout:g}")
         )
 
     def io(self) -> NotebookError:
         return NotebookError(
-            f"the order notebook {_shown(self.path)} cannot be read or written (disk I/O error): "
-            "check the disk, then try again"
+            _(
+                "the order notebook {path} cannot be read or written (disk I/O error): "
+                "check the disk, then try again"
+            ).format(path=_shown(self.path))
         )
 
     def full(self) -> NotebookError:
         return NotebookError(
-            f"the order notebook {_shown(self.path)} cannot be written (the disk is full): "
-            "free some space and try again"
+            _(
+                "the order notebook {path} cannot be written (the disk is full): "
+                "free some space and try again"
+            ).format(path=_shown(self.path))
         )
 
     def from_sqlite(self, error: Exception) -> NotebookError:

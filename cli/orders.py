@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .notebook import Notebook, Order
 
 orders_app = typer.Typer(
+    add_completion=False,
     cls=Group,
     help=_("The order notebook: remembered orders, their deadlines, what is due."),
     invoke_without_command=True,
@@ -123,7 +124,9 @@ def _looks(include_done: bool) -> "tuple[RuleSet, datetime, list[Look]]":
     return rules, now, [look(rules, order, now) for order in stored]
 
 
-@orders_app.callback()
+@orders_app.callback(
+    help=_("List the open orders: number, label, advised action, next deadline and how far off it is.")
+)
 def orders(
     ctx: typer.Context,
     show_all: Annotated[bool, typer.Option("--all", help=_("Also show orders marked done."))] = False,
@@ -182,7 +185,11 @@ def _table(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@orders_app.command(cls=Command, name="due")
+@orders_app.command(
+    cls=Command,
+    name="due",
+    help=_("Open orders with something to do now; nothing when nothing is due (for a shell start-up file)."),
+)
 def due() -> None:
     """Open orders with something to do now; nothing when nothing is due (for a shell start-up file)."""
     from datetime import timedelta
@@ -227,7 +234,11 @@ def _get(notebook: "Notebook", number: str) -> "Order":
     return order
 
 
-@orders_app.command(cls=Command, name="show")
+@orders_app.command(
+    cls=Command,
+    name="show",
+    help=_("Answers, dates, the advice worked out again against now, and the history of changes."),
+)
 def show(number: Number) -> None:
     """Answers, dates, the advice worked out again against now, and the history of changes."""
     with _open() as notebook:
@@ -261,7 +272,7 @@ def _print_order(order: "Order") -> None:
     print_advice(rules, item.decision, request, as_json=False, interactive=False)
 
 
-@orders_app.command(cls=Command, name="update")
+@orders_app.command(cls=Command, name="update", help=_("Record what changed, then print the new advice."))
 @takes_facts
 def update(
     ctx: typer.Context,
@@ -284,7 +295,9 @@ def update(
     _print_order(order)
 
 
-@orders_app.command(cls=Command, name="done")
+@orders_app.command(
+    cls=Command, name="done", help=_("Mark an order as resolved (kept, shown with 'orders --all').")
+)
 def done(number: Number) -> None:
     """Mark an order as resolved (kept, shown with 'orders --all')."""
     with _open(write=True) as notebook:
@@ -293,7 +306,7 @@ def done(number: Number) -> None:
     terminal.write_err(_("Order {number} is marked done.").format(number=order.number))
 
 
-@orders_app.command(cls=Command, name="forget")
+@orders_app.command(cls=Command, name="forget", help=_("Delete an order and its history for good."))
 def forget(
     number: Number,
     yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask (for scripts)."))] = False,
@@ -326,7 +339,11 @@ def _confirm_forget(number: str) -> None:
         raise Interrupted(GOODBYE) from None
 
 
-@orders_app.command(cls=Command, name="export")
+@orders_app.command(
+    cls=Command,
+    name="export",
+    help=_("Every order as JSON (backup, moving machines), or the open deadlines as an iCalendar file."),
+)
 def export(
     file_format: Annotated[
         str, typer.Option("--format", metavar="json|ics", help=_("JSON backup or iCalendar deadlines."))
@@ -368,7 +385,11 @@ def export(
     sys.stdout.buffer.flush()
 
 
-@orders_app.command(cls=Command, name="import")
+@orders_app.command(
+    cls=Command,
+    name="import",
+    help=_("Orders from a JSON export; orders already there are left alone and counted as skipped."),
+)
 def import_(
     file: Annotated[str, typer.Argument(metavar="FILE", help=_("A JSON export ('-' for stdin)."))],
 ) -> None:
@@ -397,7 +418,7 @@ def import_(
     )
 
 
-@orders_app.command(cls=Command, name="path")
+@orders_app.command(cls=Command, name="path", help=_("Print where the notebook is."))
 def path() -> None:
     """Print where the notebook is."""
     from .notebook import notebook_path

@@ -173,7 +173,9 @@ class ArrowAsker:
     def confirm(self, text: str) -> bool:
         import questionary
 
-        question = questionary.confirm(text, default=False, qmark="?", auto_enter=True, **self._where())
+        question = questionary.confirm(
+            text, default=False, qmark="?", auto_enter=True, instruction=_("(y/N)"), **self._where()
+        )
         return bool(self._run(question, self._keys(False, lambda: True)))
 
     def order_number(self, text: str) -> str | None:

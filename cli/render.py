@@ -181,7 +181,7 @@ def message_view(message: str, note: str = "") -> RenderableType:
     return Group(
         Text(""),
         *([Text(note, style="italic")] if note else []),
-        Rule(Text(_("Message to the seller: copy from here"), style="bold"), align="left", style="dim"),
+        Rule(Text(_("Text to paste: copy from here"), style="bold"), align="left", style="dim"),
         Text(message, no_wrap=True, overflow="ignore"),  # the terminal wraps it; copies stay whole
         Rule(style="dim"),
     )

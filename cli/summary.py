@@ -69,7 +69,7 @@ def tree_view(rules: RuleSet, *, unicode: bool = True) -> Tree:
         drawn.add(node_id)
         if isinstance(node, Check):
             branch = parent.add(
-                Text(f"{rules.deadline(node.deadline).label}? [{node_id}]", style="bold magenta")
+                Text(f"{rules.deadline(node.deadline).label} [{node_id}]", style="bold magenta")
             )
             pairs = [
                 (Text(label, style="italic"), target)
