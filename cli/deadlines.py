@@ -212,5 +212,7 @@ def relative(at: datetime, now: datetime) -> str:
         ngettext("{count} hour", "{count} hours", hours).format(count=hours) if hours else "",
         ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes) if minutes else "",
     ]
-    text = " ".join([part for part in parts if part][:2])
+    larger, *smaller = [part for part in parts if part][:2]
+    # two units, joined as the language joins them ("1 day 3 hours", "1 dia e 3 horas")
+    text = _("{larger} {smaller}").format(larger=larger, smaller=smaller[0]) if smaller else larger
     return (_("in {time}") if seconds > 0 else _("{time} ago")).format(time=text)
