@@ -111,7 +111,7 @@ def _when(due: "Due | None", now: "datetime") -> str:
         return ""
     from .deadlines import relative
 
-    return f"{due.label}: {relative(due.at, now)}"
+    return _("{label}: {when}").format(label=due.label, when=relative(due.at, now))
 
 
 def _looks(include_done: bool) -> "tuple[RuleSet, datetime, list[Look]]":
@@ -207,11 +207,10 @@ def due() -> None:
             continue
         why = _when(near[0], now) if near else title
         label = f" ({item.order.label})" if item.order.label else ""
-        lines.append(
-            f"{PROG}: order {item.order.number}{label}: {title}; {why}"
-            if near
-            else f"{PROG}: order {item.order.number}{label}: {title}"
+        line = _("order {number}{label}: {action}").format(
+            number=item.order.number, label=label, action=title
         )
+        lines.append(f"{PROG}: {line}; {why}" if near else f"{PROG}: {line}")
     if lines:
         terminal.write_out(
             "\n".join(lines)
@@ -414,7 +413,9 @@ def import_(
     terminal.write_err(
         ngettext("Imported {count} order", "Imported {count} orders", added).format(count=added)
         + "; "
-        + _("skipped {count} already there.").format(count=skipped)
+        + ngettext("skipped {count} already there.", "skipped {count} already there.", skipped).format(
+            count=skipped
+        )
     )
 
 

@@ -6,6 +6,7 @@ shown as written and never read as Rich markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -148,9 +149,13 @@ def advice_view(
     if outcome.alternatives:
         alternatives: list[Text | str] = []
         for alternative in outcome.alternatives:
-            line = Text(rules.action_title(alternative.action), style="bold")
-            line.append(": ")
-            line.append(alternative.why)
+            # "{title}: {why}", punctuated as the language does (French puts a space before the colon)
+            line = Text()
+            for piece in re.split(r"(\{title\}|\{why\})", _("{title}: {why}")):
+                if piece == "{title}":
+                    line.append(rules.action_title(alternative.action), style="bold")
+                else:
+                    line.append(alternative.why if piece == "{why}" else piece)
             alternatives.append(line)
         parts += [Text(""), _heading(_("Or else")), _bullets(alternatives, glyphs)]
 

@@ -17,7 +17,7 @@ def wrap_pieces(pieces: Sequence[Piece], width: int, first: str = "", rest: str 
     words: list[tuple[str, str, str]] = []  # (gap before, style, word)
     gap = ""
     for style, text in pieces:
-        for part in re.split(r"(\s+)", text):
+        for part in re.split(r"([ \t\n]+)", text):  # never at a no-break space (French ": ")
             if not part:
                 continue
             if part.isspace():
