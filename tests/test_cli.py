@@ -108,7 +108,7 @@ def test_human_output_has_a_timeline_and_the_message() -> None:
     )
     assert result.exit_code == 0
     assert "Seller must ship by" in result.stdout and "in 1 day 3 hours" in result.stdout
-    assert "Message to the seller" in result.stdout and "My order 8123" in result.stdout
+    assert "Text to paste: copy from here" in result.stdout and "My order 8123" in result.stdout
 
 
 def test_readable_at_60_columns() -> None:
