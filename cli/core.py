@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .deadlines import Due, Moment, compute
 from .engine import Advice, Needed, walk
 from .errors import UsageError
-from .facts import DATES, FACTS, conflicts
+from .facts import DATES, FACTS, IMPLYING, SETTLED, conflicts
 from .i18n import _
 from .model import RuleSet
 
@@ -39,15 +39,14 @@ def decide(
     due = compute(rules.deadlines, moments, now) if moments else []
     notes: list[str] = []
     overruled: list[str] = []
-    for fact, spec in FACTS.items():
-        if spec.settle is not None and rules.has_question(fact):
+    for fact, _settled in SETTLED if due else ():
+        if rules.has_question(fact):
             note = _settle(rules, fact, decided, due)
             if note:
                 notes.append(note)
                 overruled.append(fact)
-    for fact, spec in FACTS.items():
-        if spec.implies is not None and decided.get(fact) == spec.implies[0]:
-            _value, date, deadline = spec.implies
+    for fact, (value, date, deadline) in IMPLYING:
+        if decided.get(fact) == value:
             implied = next((d for d in due if d.id == deadline), None)
             if date not in moments and implied is not None:
                 moments[date] = Moment(implied.at.replace(tzinfo=None), implied.at.tzinfo)
@@ -56,16 +55,18 @@ def decide(
     if isinstance(result, Advice):
         # a fact only the dates filled in was never given: the path skipping it ignores nothing
         ignored = {fact for fact in result.ignored if fact in answers} | set(overruled)
-        order = {question.id: index for index, question in enumerate(rules.questions)}
-        ordered = tuple(sorted(ignored, key=lambda fact: (order.get(fact, len(order)), fact)))
-        result = result._replace(notes=(*notes, *result.notes), ignored=ordered)
+        if notes or ignored != set(result.ignored):
+            order = rules.question_order
+            ordered = tuple(sorted(ignored, key=lambda fact: (order.get(fact, len(order)), fact)))
+            result = result._replace(notes=(*notes, *result.notes), ignored=ordered)
     return Decision(result, tuple(due), decided, moments)
 
 
 def _check_categories(rules: RuleSet, answers: Mapping[str, str]) -> None:
     for (fact, value), (other, other_value) in conflicts():
-        both = rules.has_question(fact) and rules.has_question(other)
-        if both and answers.get(fact) == value and answers.get(other) == other_value:
+        if answers.get(fact) != value or answers.get(other) != other_value:
+            continue
+        if rules.has_question(fact) and rules.has_question(other):
             raise UsageError(
                 _(
                     "--{fact} {value} and --{other} {other_value} contradict each other: give the right one"
@@ -129,3 +130,21 @@ def _settle(rules: RuleSet, fact: str, answers: dict[str, str], due: list[Due]) 
     return _("The date you gave (--{date}) overrules --{fact} {value}: this advice is for {decided}.").format(
         date=spec.date, fact=fact, value=given, decided=rules.question(fact).label(derived)
     )
+
+
+def stable_until(rules: RuleSet, decision: Decision, now: datetime) -> datetime | None:
+    """The first moment after `now` at which the same answers and dates could be decided otherwise.
+
+    The clock enters a decision only as "has this deadline passed" (from the moment given, and for
+    a whole day from its start too): until the next of those instants the decision stays the same;
+    after the last of them (None) it never changes with time.
+    """
+    from .deadlines import due_at
+
+    instants = []
+    for due in decision.due:
+        instants.append(due.at)
+        if due.moment.whole_day:
+            instants.append(due_at(rules.deadline(due.id), due.moment, earliest=True))
+    later = [instant for instant in instants if instant > now]
+    return min(later) if later else None

@@ -14,7 +14,7 @@ import typer
 from . import terminal
 from .cmd_advise import GOODBYE, Interrupted, Request, takes_facts
 from .errors import UsageError
-from .facts import FACTS
+from .facts import SETTLED
 from .flags import PROG
 from .i18n import _, ngettext
 from .localhelp import Command, Group
@@ -23,10 +23,10 @@ from .model import WAIT
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .core import Decision
-    from .deadlines import Due, Moment
+    from .deadlines import Moment
     from .model import RuleSet
     from .notebook import Notebook, Order
+    from .plans import Plan
 
 orders_app = typer.Typer(
     add_completion=False,
@@ -42,13 +42,23 @@ DUE_AHEAD_HOURS = 24  # `orders due`: a deadline within the next day...
 DUE_BEHIND_DAYS = 7  # ...or passed within the last week
 
 
+class Mark(NamedTuple):
+    """A deadline of a stored order, as the notebook commands show it."""
+
+    id: str
+    label: str
+    at: "datetime"
+    passed: bool
+
+
 class Look(NamedTuple):
-    """A stored order seen now: its decision (None when it cannot be decided) and next deadline."""
+    """A stored order seen now: its action id ('' when undecided), what to show for it, its deadlines."""
 
     order: "Order"
-    decision: "Decision | None"
-    problem: str | None
-    next: "Due | None"
+    action: str
+    summary: str  # the action's title, or what is missing, or why it cannot be decided
+    marks: tuple[Mark, ...]
+    next: Mark | None  # the earliest deadline not passed, else the last one passed
 
 
 def _utc_now() -> "datetime":
@@ -68,9 +78,8 @@ def stored_dates(order: "Order", now: "datetime") -> "dict[str, Moment]":
     from .deadlines import parse_when
 
     moments = {name: parse_when(text, now) for name, text in order.dates.items()}
-    for fact, spec in FACTS.items():
-        settle = spec.settle
-        if settle is None or order.answers.get(fact) != settle.before or settle.date in moments:
+    for fact, settle in SETTLED:
+        if order.answers.get(fact) != settle.before or settle.date in moments:
             continue
         given = order.answered_at.get(fact)
         if given:
@@ -78,35 +87,41 @@ def stored_dates(order: "Order", now: "datetime") -> "dict[str, Moment]":
     return moments
 
 
-def look(rules: "RuleSet", order: "Order", now: "datetime") -> Look:
-    from .core import decide
+def decide_order(rules: "RuleSet", order: "Order", now: "datetime") -> "Plan | str":
+    """The order decided against now as a plan, or why it cannot be decided."""
+    from .core import decide, stable_until
+    from .engine import Advice
+    from .plans import Plan
 
     try:
         decision = decide(rules, order.answers, stored_dates(order, now), now)
     except (UsageError, ValueError) as error:
-        return Look(order, None, str(error), None)
-    ahead = [d for d in decision.due if not d.passed]
-    upcoming = (
-        min(ahead, key=lambda d: d.at) if ahead else max(decision.due, key=lambda d: d.at, default=None)
-    )
-    return Look(order, decision, None, upcoming)
+        return str(error)
+    result = decision.result
+    action, needed = (result.outcome.action, "") if isinstance(result, Advice) else ("", result.fact)
+    deadlines = tuple((due.id, due.at) for due in decision.due)
+    return Plan(action, needed, deadlines, stable_until(rules, decision, now))
 
 
-def _action(rules: "RuleSet", item: Look) -> tuple[str, str]:
-    """(action id, title), or ('', what is missing)."""
-    from .engine import Advice
+def look(rules: "RuleSet", order: "Order", now: "datetime", plan: "Plan | str | None" = None) -> Look:
+    """What the notebook commands show of an order: decided now, or from a plan still valid."""
+    if plan is None:
+        plan = decide_order(rules, order, now)
+    if isinstance(plan, str):
+        return Look(order, "", _("cannot decide: {problem}").format(problem=plan), (), None)
+    if plan.action:
+        summary = rules.action_title(plan.action)
+    else:
+        summary = _("needs {flag} (orders update {number} {flag} ...)").format(
+            flag=f"--{plan.needed}", number=order.number
+        )
+    marks = tuple(Mark(i, rules.deadline(i).label, at, at <= now) for i, at in plan.deadlines)
+    ahead = [mark for mark in marks if not mark.passed]
+    upcoming = min(ahead, key=lambda m: m.at) if ahead else max(marks, key=lambda m: m.at, default=None)
+    return Look(order, plan.action, summary, marks, upcoming)
 
-    if item.decision is None:
-        return "", _("cannot decide: {problem}").format(problem=item.problem)
-    result = item.decision.result
-    if isinstance(result, Advice):
-        return result.outcome.action, rules.action_title(result.outcome.action)
-    return "", _("needs {flag} (orders update {number} {flag} ...)").format(
-        flag=f"--{result.fact}", number=item.order.number
-    )
 
-
-def _when(due: "Due | None", now: "datetime") -> str:
+def _when(due: "Mark | None", now: "datetime") -> str:
     if due is None:
         return ""
     from .deadlines import relative
@@ -115,13 +130,27 @@ def _when(due: "Due | None", now: "datetime") -> str:
 
 
 def _looks(include_done: bool) -> "tuple[RuleSet, datetime, list[Look]]":
+    """Every order (open ones, or all) seen now; plans still valid spare deciding again."""
+    from .plans import Plans
     from .rulestore import load_rules
 
     rules = load_rules(None)
     now = _utc_now()
     with _open() as notebook:
         stored = notebook.orders(include_done=include_done, history=False)
-    return rules, now, [look(rules, order, now) for order in stored]
+        plans = Plans(notebook.path)
+    looks = []
+    for order in stored:
+        plan: Plan | str | None = plans.get(order, now)
+        if plan is None:
+            plan = decide_order(rules, order, now)
+            if not isinstance(plan, str):
+                plans.put(order, plan)
+        looks.append(look(rules, order, now, plan))
+    if include_done:
+        plans.keep_only(order.number for order in stored)
+    plans.save()
+    return rules, now, looks
 
 
 @orders_app.callback(
@@ -154,14 +183,12 @@ def orders(
     table: list[tuple[str, str, str, str]] = [(_("NUMBER"), _("LABEL"), _("ACTION"), _("NEXT"))]
     for item in looks:
         done = " " + _("(done)") if item.order.done else ""
-        table.append(
-            (item.order.number, item.order.label or "", _action(rules, item)[1] + done, _when(item.next, now))
-        )
+        table.append((item.order.number, item.order.label or "", item.summary + done, _when(item.next, now)))
     terminal.write_out(_table(table))
 
 
 def _json_row(rules: "RuleSet", item: Look) -> dict[str, Any]:
-    action = _action(rules, item)[0] or None
+    action = item.action or None
     upcoming = item.next
     return {
         "number": item.order.number,
@@ -194,13 +221,13 @@ def due() -> None:
     """Open orders with something to do now; nothing when nothing is due (for a shell start-up file)."""
     from datetime import timedelta
 
-    rules, now, looks = _looks(False)
+    now, looks = _looks(False)[1:]
     lines = []
     for item in looks:
-        action, title = _action(rules, item)
+        action, title = item.action, item.summary
         near = [
             d
-            for d in (item.decision.due if item.decision else ())
+            for d in item.marks
             if now - timedelta(days=DUE_BEHIND_DAYS) <= d.at <= now + timedelta(hours=DUE_AHEAD_HOURS)
         ]
         if action == WAIT and not near:
@@ -246,6 +273,7 @@ def show(number: Number) -> None:
 
 
 def _print_order(order: "Order") -> None:
+    from .core import decide
     from .rulestore import load_rules
 
     rules = load_rules(None)
@@ -262,13 +290,14 @@ def _print_order(order: "Order") -> None:
         f"  {c.at}: " + ", ".join(f"{k}={v}" for k, v in c.changes.items()) for c in order.history
     ]
     terminal.write_out("\n".join(terminal.visible(line) for line in lines) + "\n\n")
-    if item.decision is None or not hasattr(item.decision.result, "outcome"):
-        terminal.write_out(_action(rules, item)[1] + "\n")
+    if not item.action:
+        terminal.write_out(item.summary + "\n")
         return
     from .cmd_advise import print_advice
 
+    decision = decide(rules, order.answers, stored_dates(order, now), now)
     request = Request(rules_path=None, answers=dict(order.answers), dates={}, order=order.number, now=now)
-    print_advice(rules, item.decision, request, as_json=False, interactive=False)
+    print_advice(rules, decision, request, as_json=False, interactive=False)
 
 
 @orders_app.command(cls=Command, name="update", help=_("Record what changed, then print the new advice."))
@@ -360,12 +389,10 @@ def export(
         return
     from .calendar import Event, to_ics
 
-    rules, now, looks = _looks(False)
+    now, looks = _looks(False)[1:]
     events = []
     for item in looks:
-        if item.decision is None:
-            continue
-        title = _action(rules, item)[1]
+        title = item.summary
         events += [
             Event(
                 item.order.number,
@@ -376,7 +403,7 @@ def export(
                 title,
                 _("Advice: {action}.").format(action=title),
             )
-            for d in item.decision.due
+            for d in item.marks
             if not d.passed
         ]
     sys.stdout.flush()

@@ -7,6 +7,8 @@ PyYAML nor the loader.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import RuleSet
 from .safeyaml import read_file
 
@@ -33,7 +35,8 @@ def builtin_path() -> str:
     return str(files("ali_cancel.rules").joinpath("aliexpress.yaml"))
 
 
-def _cache_dir() -> str | None:
+def cache_dir() -> str | None:
+    """The folder of our caches (never the user's data): ALI_CANCEL_CACHE_DIR, else XDG's; None: no cache."""
     import os
 
     configured = os.environ.get("ALI_CANCEL_CACHE_DIR")
@@ -48,12 +51,14 @@ def _cache_dir() -> str | None:
     return os.path.join(base, "ali-cancel")
 
 
-def _code_version() -> str:
-    """The code that turns YAML into rules: a change to any of it invalidates every cache entry."""
+def code_version(
+    names: tuple[str, ...] = ("loader.py", "rulefile.py", "model.py", "safeyaml.py", "facts.py"),
+) -> str:
+    """The modules a cache entry was made by (the rule builder by default): a change to any invalidates it."""
     import os
 
     parts = []
-    for name in ("loader.py", "rulefile.py", "model.py", "safeyaml.py", "facts.py"):
+    for name in names:
         try:
             stat = os.stat(os.path.join(os.path.dirname(__file__), name))
             parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
@@ -90,36 +95,59 @@ def _load_compiled(path: str | None) -> RuleSet:
     it is never stale. The cache is never fatal: unreadable, corrupt or unwritable, the YAML is
     parsed and used.
     """
-    import marshal  # built in: no import cost, and the fastest load of plain data
     import os
 
     from .model import from_plain, to_plain
 
     source = path or builtin_path()
     data = read_file(source)
-    version = _code_version()
-    directory = _cache_dir()
+    version = code_version()
+    directory = cache_dir()
     cached = os.path.join(directory, _cache_name(source)) if directory else None
-    if cached:
+    stored = read_cache(cached) if cached else None
+    if (
+        stored
+        and stored.get("format") == CACHE_FORMAT
+        and stored.get("source") == data
+        and stored.get("code") == version
+    ):
         try:
-            with open(cached, "rb") as handle:
-                # our own file in the user's own cache: loading data runs nothing; anything odd -> parse
-                stored = marshal.loads(handle.read())  # noqa: S302
-            if stored["format"] == CACHE_FORMAT and stored["source"] == data and stored["code"] == version:
-                return from_plain(stored["rules"])
+            return from_plain(stored["rules"])
         except Exception:  # noqa: S110 - any trouble with the cache means: parse the YAML
             pass
     from .loader import load_bytes
 
     rules = load_bytes(data, source)
-    if cached and directory:
-        entry = {"format": CACHE_FORMAT, "code": version, "source": data, "rules": to_plain(rules)}
-        try:
-            os.makedirs(directory, exist_ok=True)
-            temporary = f"{cached}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as handle:
-                handle.write(marshal.dumps(entry))
-            os.replace(temporary, cached)
-        except (OSError, ValueError):
-            pass
+    if cached:
+        write_cache(
+            cached, {"format": CACHE_FORMAT, "code": version, "source": data, "rules": to_plain(rules)}
+        )
     return rules
+
+
+def read_cache(path: str) -> dict[str, Any] | None:
+    """A cache file of ours as plain data, or None (missing, unreadable, damaged): never fatal."""
+    import marshal  # built in: no import cost, and the fastest load of plain data
+
+    try:
+        with open(path, "rb") as handle:
+            # our own file in the user's own cache: loading data runs nothing
+            stored = marshal.loads(handle.read())  # noqa: S302
+    except Exception:
+        return None
+    return stored if isinstance(stored, dict) else None
+
+
+def write_cache(path: str, entry: dict[str, Any]) -> None:
+    """Replace a cache file at once (a reader sees the old one or the new one); never fatal."""
+    import marshal
+    import os
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(marshal.dumps(entry))
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        pass

@@ -8,7 +8,9 @@ stage (a cancellation pending or unanswered, approved, a parcel not arrived with
 to, unpaid, waiting for shipment), a third of them updated once more and a tenth marked done; dates
 sit around now, so some orders are due. The commands run as fresh processes, interleaved round by
 round with the floor `import typer, rich.console`; the table shows medians and the ratio to the
-floor. A command that fails is reported as such, not timed. Also times Notebook.orders() in-process.
+floor. A command that fails is reported as such, not timed. The commands see the plans kept by
+the run before (cli/plans.py), as a shell start-up file would; the "nothing cached" row decides
+every order afresh. Also times Notebook.orders() in-process.
 Not collected by pytest: it prints, it does not assert.
 """
 
@@ -168,6 +170,10 @@ def main() -> None:
             }
             for argv in (["orders"], ["orders", "due"]):
                 cases[f"{' '.join(argv)}, {size:,} orders"] = run([COMMAND, *argv], env)
+            # every order decided afresh: no plans kept from an earlier run (the first look after
+            # a change, or a cache folder that cannot be written)
+            cold = {**env, "ALI_CANCEL_CACHE_DIR": ""}
+            cases[f"orders, {size:,} orders, nothing cached"] = run([COMMAND, "orders"], cold)
         failed: dict[str, str] = {}
         for name, case in cases.items():  # warm the OS cache and the .pyc files; find what fails
             try:
