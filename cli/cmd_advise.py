@@ -187,13 +187,13 @@ def run_advice(request: Request, *, remember: bool, plain: bool, as_json: bool, 
 
 
 def _fill_from_notebook(request: Request) -> bool:
-    from .orders import fill_request
+    from .tracking import fill_request
 
     return fill_request(request)
 
 
 def _remember(request: Request) -> None:
-    from .orders import remember_request
+    from .tracking import remember_request
 
     remember_request(request)
 

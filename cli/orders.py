@@ -7,26 +7,24 @@ now), so that stored orders age with the clock.
 # No `from __future__ import annotations`: Typer reads the parameters' annotations at start-up.
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import terminal
 from .cmd_advise import GOODBYE, Interrupted, Request, takes_facts
 from .errors import UsageError
-from .facts import SETTLED
 from .flags import PROG
 from .i18n import _, ngettext
 from .localhelp import Command, Group
 from .model import WAIT
+from .tracking import Look, Mark, look, looks, open_notebook, stored_dates, utc_now
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .deadlines import Moment
     from .model import RuleSet
     from .notebook import Notebook, Order
-    from .plans import Plan
 
 orders_app = typer.Typer(
     add_completion=False,
@@ -42,115 +40,12 @@ DUE_AHEAD_HOURS = 24  # `orders due`: a deadline within the next day...
 DUE_BEHIND_DAYS = 7  # ...or passed within the last week
 
 
-class Mark(NamedTuple):
-    """A deadline of a stored order, as the notebook commands show it."""
-
-    id: str
-    label: str
-    at: "datetime"
-    passed: bool
-
-
-class Look(NamedTuple):
-    """A stored order seen now: its action id ('' when undecided), what to show for it, its deadlines."""
-
-    order: "Order"
-    action: str
-    summary: str  # the action's title, or what is missing, or why it cannot be decided
-    marks: tuple[Mark, ...]
-    next: Mark | None  # the earliest deadline not passed, else the last one passed
-
-
-def _utc_now() -> "datetime":
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def _open(write: bool = False) -> "Notebook":
-    from .notebook import Notebook
-
-    return Notebook.open(write=write)
-
-
-def stored_dates(order: "Order", now: "datetime") -> "dict[str, Moment]":
-    """An order's dates, and for an undated answer that a date settles, the moment it was given."""
-    from .deadlines import parse_when
-
-    moments = {name: parse_when(text, now) for name, text in order.dates.items()}
-    for fact, settle in SETTLED:
-        if order.answers.get(fact) != settle.before or settle.date in moments:
-            continue
-        given = order.answered_at.get(fact)
-        if given:
-            moments[settle.date] = parse_when(given, now)
-    return moments
-
-
-def decide_order(rules: "RuleSet", order: "Order", now: "datetime") -> "Plan | str":
-    """The order decided against now as a plan, or why it cannot be decided."""
-    from .core import decide, stable_until
-    from .engine import Advice
-    from .plans import Plan
-
-    try:
-        decision = decide(rules, order.answers, stored_dates(order, now), now)
-    except (UsageError, ValueError) as error:
-        return str(error)
-    result = decision.result
-    action, needed = (result.outcome.action, "") if isinstance(result, Advice) else ("", result.fact)
-    deadlines = tuple((due.id, due.at) for due in decision.due)
-    return Plan(action, needed, deadlines, stable_until(rules, decision, now))
-
-
-def look(rules: "RuleSet", order: "Order", now: "datetime", plan: "Plan | str | None" = None) -> Look:
-    """What the notebook commands show of an order: decided now, or from a plan still valid."""
-    if plan is None:
-        plan = decide_order(rules, order, now)
-    if isinstance(plan, str):
-        return Look(order, "", _("cannot decide: {problem}").format(problem=plan), (), None)
-    if plan.action:
-        summary = rules.action_title(plan.action)
-    else:
-        summary = _("needs {flag} (orders update {number} {flag} ...)").format(
-            flag=f"--{plan.needed}", number=order.number
-        )
-    marks = tuple(Mark(i, rules.deadline(i).label, at, at <= now) for i, at in plan.deadlines)
-    ahead = [mark for mark in marks if not mark.passed]
-    upcoming = min(ahead, key=lambda m: m.at) if ahead else max(marks, key=lambda m: m.at, default=None)
-    return Look(order, plan.action, summary, marks, upcoming)
-
-
 def _when(due: "Mark | None", now: "datetime") -> str:
     if due is None:
         return ""
     from .deadlines import relative
 
     return _("{label}: {when}").format(label=due.label, when=relative(due.at, now))
-
-
-def _looks(include_done: bool) -> "tuple[RuleSet, datetime, list[Look]]":
-    """Every order (open ones, or all) seen now; plans still valid spare deciding again."""
-    from .plans import Plans
-    from .rulestore import load_rules
-
-    rules = load_rules(None)
-    now = _utc_now()
-    with _open() as notebook:
-        stored = notebook.orders(include_done=include_done, history=False)
-        plans = Plans(notebook.path)
-    looks = []
-    for order in stored:
-        plan: Plan | str | None = plans.get(order, now)
-        if plan is None:
-            plan = decide_order(rules, order, now)
-            if not isinstance(plan, str):
-                plans.put(order, plan)
-        looks.append(look(rules, order, now, plan))
-    if include_done:
-        plans.keep_only(order.number for order in stored)
-    plans.save()
-    return rules, now, looks
 
 
 @orders_app.callback(
@@ -164,16 +59,16 @@ def orders(
     """List the open orders: number, label, advised action, next deadline and how far off it is."""
     if ctx.invoked_subcommand is not None:
         return
-    rules, now, looks = _looks(show_all)
+    rules, now, seen = looks(show_all)
     if as_json:
         import json
 
-        rows = [_json_row(rules, item) for item in looks]
+        rows = [_json_row(rules, item) for item in seen]
         terminal.write_out(
             json.dumps({"orders": rows}, indent=2, ensure_ascii=not terminal.is_utf8(sys.stdout)) + "\n"
         )
         return
-    if not looks:
+    if not seen:
         terminal.write_err(
             _("No orders in the notebook yet: '{command}' adds one.").format(
                 command=f"{PROG} advise ... --order NUMBER --remember"
@@ -181,7 +76,7 @@ def orders(
         )
         return
     table: list[tuple[str, str, str, str]] = [(_("NUMBER"), _("LABEL"), _("ACTION"), _("NEXT"))]
-    for item in looks:
+    for item in seen:
         done = " " + _("(done)") if item.order.done else ""
         table.append((item.order.number, item.order.label or "", item.summary + done, _when(item.next, now)))
     terminal.write_out(_table(table))
@@ -221,9 +116,9 @@ def due() -> None:
     """Open orders with something to do now; nothing when nothing is due (for a shell start-up file)."""
     from datetime import timedelta
 
-    now, looks = _looks(False)[1:]
+    now, seen = looks(False)[1:]
     lines = []
-    for item in looks:
+    for item in seen:
         action, title = item.action, item.summary
         near = [
             d
@@ -267,7 +162,7 @@ def _get(notebook: "Notebook", number: str) -> "Order":
 )
 def show(number: Number) -> None:
     """Answers, dates, the advice worked out again against now, and the history of changes."""
-    with _open() as notebook:
+    with open_notebook() as notebook:
         order = _get(notebook, number)
     _print_order(order)
 
@@ -277,7 +172,7 @@ def _print_order(order: "Order") -> None:
     from .rulestore import load_rules
 
     rules = load_rules(None)
-    now = _utc_now()
+    now = utc_now()
     item = look(rules, order, now)
     lines = [
         _("Order {number}").format(number=order.number)
@@ -314,10 +209,10 @@ def update(
     from .flags import answers_from, check_answers, dates_from
     from .rulestore import load_rules
 
-    now = _utc_now()
+    now = utc_now()
     answers = check_answers(load_rules(None), answers_from(ctx.params, []))
     dates = {name: moment.iso() for name, moment in dates_from(ctx.params, now).items()}
-    with _open(write=True) as notebook:
+    with open_notebook(write=True) as notebook:
         order = _get(notebook, number)
         order = notebook.remember(order.number, answers=answers, dates=dates, label=label, at=now.isoformat())
     _print_order(order)
@@ -328,9 +223,9 @@ def update(
 )
 def done(number: Number) -> None:
     """Mark an order as resolved (kept, shown with 'orders --all')."""
-    with _open(write=True) as notebook:
+    with open_notebook(write=True) as notebook:
         order = _get(notebook, number)
-        notebook.mark_done(order.number, _utc_now().isoformat())
+        notebook.mark_done(order.number, utc_now().isoformat())
     terminal.write_err(_("Order {number} is marked done.").format(number=order.number))
 
 
@@ -340,7 +235,7 @@ def forget(
     yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask (for scripts)."))] = False,
 ) -> None:
     """Delete an order and its history for good."""
-    with _open(write=True) as notebook:
+    with open_notebook(write=True) as notebook:
         order = _get(notebook, number)
         if not yes:
             _confirm_forget(order.number)
@@ -383,15 +278,15 @@ def export(
     if file_format == "json":
         import json
 
-        with _open() as notebook:
+        with open_notebook() as notebook:
             data = notebook.export()
         terminal.write_out(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     from .calendar import Event, to_ics
 
-    now, looks = _looks(False)[1:]
+    now, seen = looks(False)[1:]
     events = []
-    for item in looks:
+    for item in seen:
         title = item.summary
         events += [
             Event(
@@ -435,8 +330,8 @@ def import_(
                 file=file, why=error.msg, line=error.lineno
             )
         ) from None
-    with _open(write=True) as notebook:
-        added, skipped = notebook.import_orders(data, _utc_now().isoformat(), source=file)
+    with open_notebook(write=True) as notebook:
+        added, skipped = notebook.import_orders(data, utc_now().isoformat(), source=file)
     terminal.write_err(
         ngettext("Imported {count} order", "Imported {count} orders", added).format(count=added)
         + "; "
@@ -452,25 +347,3 @@ def path() -> None:
     from .notebook import notebook_path
 
     terminal.write_out(notebook_path() + "\n")
-
-
-def fill_request(request: Request) -> bool:
-    """For a remembered order: its stored answers and dates fill what the flags leave out."""
-    assert request.order is not None  # noqa: S101
-    with _open() as notebook:
-        order = notebook.get(request.order)
-    if order is None:
-        return False
-    request.answers = {**order.answers, **request.answers}
-    request.dates = {**stored_dates(order, request.now), **request.dates}
-    return True
-
-
-def remember_request(request: Request) -> None:
-    """Keep the order: its answers and dates (absolute), recorded as changes."""
-    assert request.order is not None  # noqa: S101
-    dates = {name: moment.iso() for name, moment in request.dates.items()}
-    with _open(write=True) as notebook:
-        notebook.remember(
-            request.order, answers=request.answers, dates=dates, label=None, at=_utc_now().isoformat()
-        )

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from ali_cancel import orders
+from ali_cancel import tracking as orders
 from ali_cancel.core import decide, stable_until
 from ali_cancel.deadlines import Moment
 from ali_cancel.engine import Advice
@@ -85,8 +85,8 @@ def test_a_kept_plan_is_used_before_its_moment_and_decided_again_after(
     asked = START - timedelta(hours=70)  # an undated pending request, stored 70 hours ago
     with Notebook.open(write=True) as notebook:
         notebook.remember("81234", answers=PENDING, dates={}, label=None, at=asked.isoformat())
-    monkeypatch.setattr(orders, "_utc_now", lambda: START)
-    first = orders._looks(False)[2][0]
+    monkeypatch.setattr(orders, "utc_now", lambda: START)
+    first = orders.looks(False)[2][0]
     assert first.action == "wait"
     assert first.next is not None and first.next.id == "seller-response-due" and not first.next.passed
 
@@ -98,11 +98,11 @@ def test_a_kept_plan_is_used_before_its_moment_and_decided_again_after(
         return real(rules, order, now)
 
     monkeypatch.setattr(orders, "decide_order", counting)
-    again = orders._looks(False)[2][0]
+    again = orders.looks(False)[2][0]
     assert calls == [] and again.action == "wait"  # the kept plan, no new decision
 
-    monkeypatch.setattr(orders, "_utc_now", lambda: START + timedelta(hours=3))  # past the 72 hours
-    aged = orders._looks(False)[2][0]
+    monkeypatch.setattr(orders, "utc_now", lambda: START + timedelta(hours=3))  # past the 72 hours
+    aged = orders.looks(False)[2][0]
     assert calls == ["81234"]  # decided again: the seller's 72 hours are over
     passed = {mark.id: mark.passed for mark in aged.marks}
     assert passed["seller-response-due"] is True
