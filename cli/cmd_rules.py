@@ -9,15 +9,9 @@ import typer
 from . import terminal
 from .errors import UsageError
 from .i18n import _, ngettext
-from .localhelp import Command, Group
+from .localhelp import Command, group
 
-rules_app = typer.Typer(
-    cls=Group,
-    add_completion=False,
-    help=_("Check, draw and export rule files."),
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+rules_app = group(_("Check, draw and export rule files."), no_args_is_help=True)
 PathArgument = Annotated[
     str | None, typer.Argument(metavar="[PATH]", help=_("A rule file (default: the built-in one)."))
 ]

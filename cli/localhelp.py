@@ -4,6 +4,7 @@
 
 from typing import Any
 
+import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .i18n import _
@@ -45,3 +46,8 @@ class Command(Translated, TyperCommand):
 
 class Group(Translated, TyperGroup):
     """A group of commands whose help speaks the chosen language."""
+
+
+def group(help_text: str, **options: Any) -> typer.Typer:
+    """A group of commands under the main app, its help in the chosen language (no completion options)."""
+    return typer.Typer(cls=Group, add_completion=False, help=help_text, rich_markup_mode=None, **options)

@@ -16,7 +16,7 @@ from .cmd_advise import GOODBYE, Interrupted, Request, takes_facts
 from .errors import UsageError
 from .flags import PROG
 from .i18n import _, ngettext
-from .localhelp import Command, Group
+from .localhelp import Command, group
 from .model import WAIT
 from .tracking import Look, Mark, look, looks, open_notebook, stored_dates, utc_now
 
@@ -26,12 +26,8 @@ if TYPE_CHECKING:
     from .model import RuleSet
     from .notebook import Notebook, Order
 
-orders_app = typer.Typer(
-    add_completion=False,
-    cls=Group,
-    help=_("The order notebook: remembered orders, their deadlines, what is due."),
-    invoke_without_command=True,
-    rich_markup_mode=None,
+orders_app = group(
+    _("The order notebook: remembered orders, their deadlines, what is due."), invoke_without_command=True
 )
 Number = Annotated[
     str, typer.Argument(metavar="NUMBER", help=_("The order number (digits)."), show_default=False)
