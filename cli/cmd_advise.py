@@ -246,13 +246,10 @@ def print_advice(
     kind = advice.outcome.message
     text = rule_set.message(kind).text(decision.answers, request.order or PLACEHOLDER) if kind else None
     if as_json:
-        import json
-
         from .report import advice_json
 
         payload = advice_json(rule_set, advice, decision.due, text, request.order)
-        ascii_only = not terminal.is_utf8(sys.stdout)
-        terminal.write_out(json.dumps(payload, indent=2, ensure_ascii=ascii_only) + "\n")
+        terminal.write_out(terminal.json_text(payload) + "\n", raw=True)
         return
     from .render import advice_view
 

@@ -102,9 +102,9 @@ CONFLICTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
 }
 
 
-def conflicts() -> list[tuple[tuple[str, str], tuple[str, str]]]:
+def conflicts() -> tuple[tuple[tuple[str, str], tuple[str, str]], ...]:
     """Each contradiction as ((fact, value), (other fact, value))."""
-    return [((a, x), (b, y)) for (a, b), pairs in CONFLICTS.items() for x, y in pairs]
+    return _CONFLICT_PAIRS
 
 
 def ruled_out(answers: Mapping[str, str], fact: str) -> tuple[str, ...]:
@@ -158,3 +158,9 @@ DATES: dict[str, Date] = {
         _("A dispute can be opened only before then."),
     ),
 }
+
+
+_CONFLICT_PAIRS = tuple(((a, x), (b, y)) for (a, b), pairs in CONFLICTS.items() for x, y in pairs)
+#: The facts a date may settle, and those an answer of which implies a date: looked at by every decision.
+SETTLED = tuple((fact, spec.settle) for fact, spec in FACTS.items() if spec.settle is not None)
+IMPLYING = tuple((fact, spec.implies) for fact, spec in FACTS.items() if spec.implies is not None)

@@ -57,12 +57,9 @@ def orders(
         return
     rules, now, seen = looks(show_all)
     if as_json:
-        import json
 
         rows = [_json_row(rules, item) for item in seen]
-        terminal.write_out(
-            json.dumps({"orders": rows}, indent=2, ensure_ascii=not terminal.is_utf8(sys.stdout)) + "\n"
-        )
+        terminal.write_out(terminal.json_text({"orders": rows}) + "\n", raw=True)
         return
     if not seen:
         terminal.write_err(
@@ -124,7 +121,7 @@ def due() -> None:
         if action == WAIT and not near:
             continue
         why = _when(near[0], now) if near else title
-        label = f" ({item.order.label})" if item.order.label else ""
+        label = f" ({terminal.visible(item.order.label, newlines=False)})" if item.order.label else ""
         line = _("order {number}{label}: {action}").format(
             number=item.order.number, label=label, action=title
         )
@@ -136,6 +133,15 @@ def due() -> None:
             + _("(see '{command}')").format(command=f"{PROG} orders show NUMBER")
             + "\n"
         )
+
+
+def _is_text(text: str) -> bool:
+    """Whether a command-line text is real text (a byte that is not UTF-8 arrives as a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _get(notebook: "Notebook", number: str) -> "Order":
@@ -180,7 +186,7 @@ def _print_order(order: "Order") -> None:
     lines += ["", _("History:")] + [
         f"  {c.at}: " + ", ".join(f"{k}={v}" for k, v in c.changes.items()) for c in order.history
     ]
-    terminal.write_out("\n".join(terminal.visible(line) for line in lines) + "\n\n")
+    terminal.write_out("\n".join(terminal.visible(line, newlines=False) for line in lines) + "\n\n")
     if not item.action:
         terminal.write_out(item.summary + "\n")
         return
@@ -206,6 +212,8 @@ def update(
     from .rulestore import load_rules
 
     now = utc_now()
+    if label is not None and not _is_text(label):
+        raise UsageError(_("--label must be text: it holds bytes that are not UTF-8"))
     answers = check_answers(load_rules(None), answers_from(ctx.params, []))
     dates = {name: moment.iso() for name, moment in dates_from(ctx.params, now).items()}
     with open_notebook(write=True) as notebook:
@@ -272,11 +280,10 @@ def export(
     if file_format not in ("json", "ics"):
         raise UsageError(_("unknown format {format}: use json or ics").format(format=repr(file_format)))
     if file_format == "json":
-        import json
 
         with open_notebook() as notebook:
             data = notebook.export()
-        terminal.write_out(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        terminal.write_out(terminal.json_text(data) + "\n", raw=True)
         return
     from .calendar import Event, to_ics
 
@@ -314,7 +321,11 @@ def import_(
     import json
 
     try:
-        text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()  # noqa: SIM115
+        if file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(file, encoding="utf-8") as handle:
+                text = handle.read()
         data = json.loads(text)
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(

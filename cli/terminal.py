@@ -44,6 +44,28 @@ def _show(match: "re.Match[str]") -> str:
 
 
 def visible(text: str, *, newlines: bool = True) -> str:
+    """See _visible; `newlines=False` also shows newlines and tabs (a text meant for one line)."""
+    text = _visible(text)
+    if newlines:
+        return text
+    return text.replace("\n", "\\x0a").replace("\t", "\\x09")  # the same string when there is none
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    """JSON for stdout: what a terminal would obey escaped as JSON does (\\u007f), so it stays valid JSON.
+
+    json.dumps escapes C0 controls itself; DEL, C1 and the bidi controls it leaves raw unless every
+    non-ASCII character is escaped, which an ASCII stdout gets anyway.
+    """
+    import json
+
+    text = json.dumps(data, indent=indent, ensure_ascii=not is_utf8(sys.stdout))
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _visible(text: str) -> str:
     r"""The text with every control character shown as an escape instead of reaching the terminal.
 
     Shown: C0 controls but tab (and newline when `newlines`), DEL, C1 controls, the bidi embeddings,
@@ -61,7 +83,7 @@ def visible(text: str, *, newlines: bool = True) -> str:
     """
     if _CONTROL.search(text) is not None:
         text = _CONTROL.sub(_show, text)
-    return text if newlines else text.replace("\n", "\\x0a")  # the same string when there is none
+    return text
 
 
 def _stdout() -> "IO[str]":
@@ -73,10 +95,13 @@ def _stdout() -> "IO[str]":
     return stream
 
 
-def write_out(text: str) -> None:
-    """Text on stdout, control characters shown; a broken pipe is left to the caller's one handler."""
+def write_out(text: str, *, raw: bool = False) -> None:
+    """Text on stdout, control characters shown (`raw`: text escaped already, as json_text() does).
+
+    A broken pipe is left to the caller's one handler.
+    """
     stream = _stdout()
-    stream.write(visible(text))
+    stream.write(text if raw else visible(text))
     stream.flush()
 
 

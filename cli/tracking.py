@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
-from .facts import SETTLED
+from .facts import DATES, SETTLED
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ def stored_dates(order: Order, now: datetime) -> dict[str, Moment]:
 
     moments = {name: parse_when(text, now) for name, text in order.dates.items()}
     for fact, settle in SETTLED:
+        if not DATES[settle.date].past:  # only an event (a request, a message) dates from its answer
+            continue
         if order.answers.get(fact) != settle.before or settle.date in moments:
             continue
         given = order.answered_at.get(fact)
