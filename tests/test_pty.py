@@ -10,6 +10,8 @@ import io
 import json
 import re
 import shlex
+import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pexpect
@@ -327,3 +329,411 @@ def test_ctrl_c_and_ctrl_d_at_a_plain_prompt_exit_130(
     assert "Traceback" not in output
     goodbye = [line for line in after.replace("\r", "").splitlines() if GOODBYE.decode() in line]
     assert goodbye == [f"ali-cancel: {GOODBYE.decode()}"], "the goodbye on a line of its own"
+
+
+# ---------------------------------------------------------------------------------------------
+# dates asked in the interview, the command to run again, and what is offered after the advice
+
+PENDING_PATH = [*PAID_OPEN, "--shipping", "not-shipped"]  # then: ship-by, cancel-request, requested-at
+DAMAGED_PATH = [*PAID_OPEN, *flags(shipping="shipped", problem="damaged")]  # then: seller-reply, protection
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d:\d\d")
+REPLAY_HEAD = "The same advice without questions"
+SHIP_BY_Q = "Until when must the seller ship"
+CANCEL_Q = "Have you asked to cancel this order?"
+REQUESTED_Q = "When did you submit the cancellation request?"
+COUPON_Q = "Did you pay part of the order with a coupon?"
+ITEMS_Q = "Are you giving up every item you bought with that coupon?"
+REPLY_Q = "Have you written to the seller about it?"
+ENDS_Q = "When does buyer protection end"
+PROTECTION_Q = "How much buyer protection time is left?"
+MESSAGE_OFFER = "Show a message to paste to the seller?"
+REMEMBER_OFFER = "Remember this order in the notebook, to follow it?"
+ORDER_Q = "Order number"
+
+
+def plain(command: str, args: list[str], env: dict[str, str], *, columns: int = 100) -> pexpect.spawn:
+    """A session on a dumb terminal: numbered choices, typed dates, lines in."""
+    return spawn(command, args, {**env, "TERM": "dumb"}, columns=columns, rows=300)
+
+
+def reply(child: pexpect.spawn, question: str, keys: bytes, *, arrows: bool = False) -> None:
+    """Wait for `question`, then its prompt, then type `keys` (a plain answer needs its own Enter)."""
+    child.expect(re.escape(question))
+    child.expect(ARROW_PROMPTS if arrows else PLAIN_PROMPTS)
+    if arrows:
+        settle(child)  # the menu or the line is drawn: the keys go to it
+    child.send(keys)
+
+
+def text_of(child: pexpect.spawn) -> str:
+    """Everything the terminal was sent, as text, line ends as in a file."""
+    return shown(child).decode("utf-8", "replace").replace("\r", "")
+
+
+def advice_at(output: str) -> int:
+    """Where the advice box starts: its top left corner, rounded or ASCII, at the start of a line."""
+    found = re.search(r"^(?:╭─|\+-)", output, re.MULTILINE)
+    assert found is not None, "no advice box"
+    return found.start()
+
+
+def deadline_line(output: str, label: str) -> str:
+    """The line under a deadline's label in the advice box: its date and how far off it is."""
+    lines = [line.strip(" │|") for line in output.splitlines()]
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"• {label}"))
+    return lines[at + 1]
+
+
+def replay_words(child: pexpect.spawn, columns: int) -> list[str]:
+    """The one-shot command as the screen shows it, under its heading, split as a shell would."""
+    lines = screen(child, columns, 300)
+    at = next(i for i, line in enumerate(lines) if line.startswith(REPLAY_HEAD))
+    return shlex.split(lines[at + 1])
+
+
+def notebook_files(env: dict[str, str]) -> list[Path]:
+    home = Path(env["ALI_CANCEL_HOME"])
+    return sorted(home.iterdir()) if home.exists() else []
+
+
+def test_a_request_four_days_old_is_advised_as_no_response_after_a_bad_date(
+    command: str, quiet_env: dict[str, str]
+) -> None:
+    child = plain(command, ["advise", *PENDING_PATH], quiet_env)
+    reply(child, SHIP_BY_Q, b"\r")  # not-shipped came from a flag: its date is asked first; Enter: unknown
+    reply(child, CANCEL_Q, b"2\r")  # pending
+    reply(child, REQUESTED_Q, b"blah\r")  # asked right after the answer that makes it matter
+    child.expect(r"'blah' is not a date or time: use 2026-11-20")  # the reason, then the same prompt again
+    child.expect(rb"Date \(b: back\): ")
+    child.sendline(b"4 days ago")
+    reply(child, COUPON_Q, b"1\r")
+    reply(child, REMEMBER_OFFER, b"\r")
+    code, _ = finish(child)
+    output = text_of(child)
+    assert code == 0
+    assert output.count(REQUESTED_Q) == 1, "the bad date asks again with the prompt line, not the question"
+    advice = output[advice_at(output) :]
+    assert "The seller let 72 hours pass" in advice  # the no-response advice
+    assert "contact AliExpress support" in advice
+    assert "overrules --cancel-request pending" in " ".join(advice.split())
+    due = deadline_line(advice, "Seller must answer your cancellation request")
+    assert re.search(r", [\w ]+ ago$", due), f"72 hours after 4 days ago is passed: {due!r}"
+    assert "Refund starts at the earliest" in advice, "the refund clock starts at the 72nd hour"
+
+
+def test_an_empty_date_means_i_dont_know_and_the_category_decides(
+    command: str, quiet_env: dict[str, str]
+) -> None:
+    child = plain(command, ["advise", *PENDING_PATH], quiet_env, columns=250)
+    reply(child, SHIP_BY_Q, b"\r")
+    reply(child, CANCEL_Q, b"2\r")
+    reply(child, REQUESTED_Q, b"\r")
+    reply(child, COUPON_Q, b"1\r")  # the next question: the empty date was taken as an answer
+    reply(child, REMEMBER_OFFER, b"\r")
+    code, _ = finish(child)
+    output = text_of(child)
+    assert code == 0
+    assert "Wait for the seller's answer to your cancellation request" in output  # pending, as answered
+    assert "Seller must answer" not in output and "overrules" not in output
+    command_line = replay_words(child, 250)
+    assert "--requested-at" not in command_line and "--ship-by" not in command_line
+    assert dict(zip(command_line[2::2], command_line[3::2], strict=True))["--cancel-request"] == "pending"
+
+
+@pytest.mark.parametrize("ends", ["in 2 days", ""], ids=["known", "unknown"])
+def test_protection_ends_is_asked_before_its_category(
+    command: str, quiet_env: dict[str, str], ends: str
+) -> None:
+    child = plain(command, ["advise", *DAMAGED_PATH], quiet_env)
+    reply(child, REPLY_Q, b"1\r")  # not contacted: the path goes on to buyer protection
+    reply(child, ENDS_Q, ends.encode() + b"\r")
+    if not ends:  # "I don't know": then the category is asked
+        reply(child, PROTECTION_Q, b"1\r")
+    reply(child, MESSAGE_OFFER, b"\r")
+    reply(child, REMEMBER_OFFER, b"\r")
+    code, _ = finish(child)
+    output = text_of(child)
+    assert code == 0
+    interview = output[: advice_at(output)]
+    assert interview.index(REPLY_Q) < interview.index(ENDS_Q)
+    if ends:
+        assert PROTECTION_Q not in interview, "the date decides the category: it is not asked"
+        assert "Open a dispute before buyer protection runs out" in output  # 2 days left: running out
+        assert re.search(r", in [\w ]+$", deadline_line(output, "Buyer protection ends"))
+        assert re.search(r", [\w ]+ ago$", deadline_line(output, "Open a dispute by"))
+    else:
+        assert interview.index(ENDS_Q) < interview.index(PROTECTION_Q)
+        assert "Buyer protection ends" not in output[advice_at(output) :]
+
+
+def test_protection_given_as_a_flag_asks_no_end_date(command: str, quiet_env: dict[str, str]) -> None:
+    child = plain(command, ["advise", *DAMAGED_PATH, "--protection", "plenty-left"], quiet_env)
+    reply(child, REPLY_Q, b"1\r")
+    reply(child, MESSAGE_OFFER, b"\r")  # straight to the advice and its offers: no date in between
+    reply(child, REMEMBER_OFFER, b"\r")
+    code, _ = finish(child)
+    output = text_of(child)
+    assert code == 0
+    interview = output[: advice_at(output)]
+    assert ENDS_Q not in interview and PROTECTION_Q not in interview and "Date" not in interview
+
+
+def test_arrow_keys_a_date_typed_again_after_a_bad_one(command: str, quiet_env: dict[str, str]) -> None:
+    child = spawn(command, ["advise", *PENDING_PATH, "--ship-by", "in 5 days"], quiet_env, rows=300)
+    reply(child, CANCEL_Q, DOWN + b"\r", arrows=True)  # the second choice: pending
+    reply(child, REQUESTED_Q, b"blah\r", arrows=True)
+    child.expect(r"! 'blah' is not a date or time")  # shown under the question, which stays
+    settle(child)
+    child.send(b"\x7f" * 4 + b"4 days ago\r")  # the bad answer is kept for mending: erase it
+    reply(child, COUPON_Q, b"\r", arrows=True)
+    reply(child, REMEMBER_OFFER, b"n", arrows=True)
+    code, _ = finish(child)
+    assert code == 0
+    final = screen(child, 80, 300)
+    at = next(i for i, line in enumerate(final) if line.startswith(f"? {REQUESTED_Q}"))
+    summary = " ".join(final[at : at + 2])  # the answer after the question, or under it when too long
+    assert re.search(r"4 days ago \(\d{4}-\d\d-\d\dT", summary), summary  # what was typed, what it means
+    assert not any("blah" in line for line in final), "the refused answer leaves no trace"
+    assert any("The seller let 72 hours pass" in line for line in final)
+
+
+@pytest.mark.parametrize(
+    ("arrows", "requested"),
+    [(True, "-4d"), (False, "yesterday")],
+    ids=["arrows-moment", "plain-date-only"],
+)
+def test_the_command_to_run_again_gives_the_same_advice(
+    command: str, quiet_env: dict[str, str], tmp_path: Path, arrows: bool, requested: str
+) -> None:
+    columns = 250  # the command on one line of the screen
+    out = tmp_path / "session.json"
+    line = f"{shlex.quote(command)} advise {' '.join(PENDING_PATH)} --json > {shlex.quote(str(out))}"
+    env = quiet_env if arrows else {**quiet_env, "TERM": "dumb"}
+    days = {datetime.now(timezone.utc).date() - timedelta(days=1)}  # local time is UTC (quiet_env)
+    child = spawn("/bin/sh", ["-c", line], env, columns=columns, rows=300)
+    if arrows:
+        reply(child, SHIP_BY_Q, b"in 3 days\r", arrows=True)
+        reply(child, CANCEL_Q, DOWN + b"\r", arrows=True)
+        reply(child, REQUESTED_Q, requested.encode() + b"\r", arrows=True)
+        reply(child, COUPON_Q, DOWN + b"\r", arrows=True)  # an AliExpress coupon
+        reply(child, ITEMS_Q, b"\r", arrows=True)  # every item
+        reply(child, REMEMBER_OFFER, b"n", arrows=True)
+    else:
+        reply(child, SHIP_BY_Q, b"in 3 days\r")
+        reply(child, CANCEL_Q, b"2\r")
+        reply(child, REQUESTED_Q, requested.encode() + b"\r")
+        reply(child, COUPON_Q, b"2\r")
+        reply(child, ITEMS_Q, b"1\r")
+        reply(child, REMEMBER_OFFER, b"\r")
+    code, _ = finish(child)
+    days.add(datetime.now(timezone.utc).date() - timedelta(days=1))  # midnight may have passed meanwhile
+    assert code == 0
+    session = json.loads(out.read_text())
+    words = replay_words(child, columns)
+    assert words[:2] == ["ali-cancel", "advise"]
+    pairs = dict(zip(words[2::2], words[3::2], strict=True))
+    assert all(flag.startswith("--") for flag in pairs)
+    expected = {
+        "--payment": "paid",
+        "--closed": "no",
+        "--shipping": "not-shipped",
+        "--cancel-request": "pending",
+        "--coupon": "platform",
+        "--items": "all",
+    }
+    assert {flag: value for flag, value in pairs.items() if flag in expected} == expected
+    assert set(pairs) == {*expected, "--ship-by", "--requested-at"}, "every answer and date, nothing more"
+    assert "--now" not in words
+    assert ISO_MOMENT.fullmatch(pairs["--ship-by"]), pairs["--ship-by"]
+    off = datetime.fromisoformat(pairs["--ship-by"]) - (datetime.now(timezone.utc) + timedelta(days=3))
+    assert abs(off) < timedelta(minutes=2), f"--ship-by is not 'in 3 days': {pairs['--ship-by']}"
+    if requested == "-4d":
+        assert ISO_MOMENT.fullmatch(pairs["--requested-at"]), pairs["--requested-at"]
+        off = datetime.fromisoformat(pairs["--requested-at"]) - (
+            datetime.now(timezone.utc) - timedelta(days=4)
+        )
+        assert abs(off) < timedelta(minutes=2), f"--requested-at is not '-4d': {pairs['--requested-at']}"
+    else:  # a whole day stays a day: its deadlines count from its end, again
+        assert pairs["--requested-at"] in {day.isoformat() for day in days}
+    replay = subprocess.run(
+        [command, *words[1:], "--no-input", "--json"],
+        env=quiet_env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert replay.returncode == 0, replay.stderr
+    again = json.loads(replay.stdout)
+    assert again["action"]["id"] == session["action"]["id"] == "wait"
+    assert again["path"] == session["path"]
+    assert again["ignored"] == session["ignored"]
+    assert [(d["id"], d["at"]) for d in again["deadlines"]] == [
+        (d["id"], d["at"]) for d in session["deadlines"]
+    ]
+    due = {d["id"]: d for d in again["deadlines"]}
+    assert due["ship-by"]["passed"] is False
+    if requested == "-4d":  # 72 hours passed: the date overruled pending
+        assert session["ignored"] == ["cancel-request"] and due["seller-response-due"]["passed"] is True
+    else:  # yesterday until 23:59:59, plus 72 hours: still open
+        assert session["ignored"] == [] and due["seller-response-due"]["passed"] is False
+
+
+@pytest.mark.parametrize(
+    ("arrows", "offer", "key"),
+    [
+        (True, MESSAGE_OFFER, CTRL_C),
+        (True, REMEMBER_OFFER, CTRL_D),
+        (False, REMEMBER_OFFER, CTRL_C),
+        (False, MESSAGE_OFFER, CTRL_D),
+        (True, ORDER_Q, CTRL_C),
+        (False, ORDER_Q, CTRL_D),
+    ],
+    ids=[
+        "arrows-message-ctrl-c",
+        "arrows-remember-ctrl-d",
+        "plain-remember-ctrl-c",
+        "plain-message-ctrl-d",
+        "arrows-remember-number-ctrl-c",
+        "plain-remember-number-ctrl-d",
+    ],
+)
+def test_stopping_at_an_offer_after_the_advice_exits_130(
+    command: str, quiet_env: dict[str, str], arrows: bool, offer: str, key: bytes
+) -> None:
+    args = ["advise", *DAMAGED_PATH, "--protection", "plenty-left"]
+    child = spawn(command, args, quiet_env, rows=300) if arrows else plain(command, args, quiet_env)
+    reply(child, REPLY_Q, b"\r" if arrows else b"1\r", arrows=arrows)  # not contacted: a report to send
+    if offer != MESSAGE_OFFER:
+        reply(child, MESSAGE_OFFER, b"n" if arrows else b"\r", arrows=arrows)
+    if offer == ORDER_Q:  # yes to remembering, then stopped at its order number: still nothing stored
+        reply(child, REMEMBER_OFFER, b"y" if arrows else b"y\r", arrows=arrows)
+        child.expect(ORDER_Q)
+        settle(child)
+        child.send(key)
+    else:
+        reply(child, offer, key, arrows=arrows)
+    code, _ = finish(child)
+    output = text_of(child)
+    assert code == 130
+    assert "Sources:" in output, "the advice came before the offer"
+    after = output[output.rindex(offer) :]
+    assert after.count(GOODBYE.decode()) == 1
+    assert "Traceback" not in output and "Aborted" not in output
+    after = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", after)  # the line as seen, without its colours
+    goodbye = [line for line in after.splitlines() if GOODBYE.decode() in line]
+    assert goodbye[0].endswith(f"ali-cancel: {GOODBYE.decode()}"), "one line of goodbye"
+    assert not notebook_files(quiet_env), "nothing was stored"
+
+
+# A path with one question left (the coupon) whose advice has deadlines to follow.
+DATED_PENDING = [
+    *PENDING_PATH,
+    "--cancel-request",
+    "pending",
+    "--ship-by",
+    "in 3 days",
+    "--requested-at",
+    "-1d",
+]
+
+
+@pytest.mark.parametrize("arrows", [False, True], ids=["plain", "arrows"])
+def test_yes_to_remember_stores_the_order_number(
+    command: str, quiet_env: dict[str, str], arrows: bool
+) -> None:
+    args = ["advise", *DATED_PENDING]
+    child = spawn(command, args, quiet_env, rows=300) if arrows else plain(command, args, quiet_env)
+    reply(child, COUPON_Q, b"\r" if arrows else b"1\r", arrows=arrows)
+    reply(child, REMEMBER_OFFER, b"y" if arrows else b"y\r", arrows=arrows)
+    child.expect(ORDER_Q)
+    settle(child)
+    child.send(b"8123456789\r")
+    code, _ = finish(child)
+    assert code == 0
+    assert "Remembered order 8123456789" in text_of(child)
+    listed = subprocess.run(
+        [command, "orders"], env=quiet_env, capture_output=True, text=True, timeout=20, check=False
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "8123456789" in listed.stdout
+    stored = subprocess.run(
+        [command, "orders", "--json"], env=quiet_env, capture_output=True, text=True, timeout=20, check=False
+    )
+    assert [o["number"] for o in json.loads(stored.stdout)["orders"]] == ["8123456789"]
+
+
+def test_the_number_typed_for_the_message_is_the_one_remembered(
+    command: str, quiet_env: dict[str, str]
+) -> None:
+    child = plain(command, ["advise", *DAMAGED_PATH, "--protection", "plenty-left"], quiet_env)
+    reply(child, REPLY_Q, b"1\r")
+    reply(child, MESSAGE_OFFER, b"y\r")
+    child.expect(PLAIN_PROMPTS[3])  # "Order number for the message (...): "
+    child.send(b"555666\r")
+    child.expect("Order 555666 has arrived")  # the draft, with the number in it
+    reply(child, REMEMBER_OFFER, b"y\r")
+    code, _ = finish(child)
+    output = text_of(child)
+    assert code == 0
+    assert ORDER_Q not in output[output.rindex(REMEMBER_OFFER) :], "the number is not asked twice"
+    assert "Remembered order 555666" in output
+    stored = subprocess.run(
+        [command, "orders", "--json"], env=quiet_env, capture_output=True, text=True, timeout=20, check=False
+    )
+    assert [o["number"] for o in json.loads(stored.stdout)["orders"]] == ["555666"]
+
+
+@pytest.mark.parametrize(
+    ("arrows", "no"),
+    [(False, b"n\r"), (False, b"\r"), (True, b"n"), (True, b"\r")],
+    ids=["plain-n", "plain-enter", "arrows-n", "arrows-enter"],
+)
+def test_no_to_remember_stores_nothing(
+    command: str, quiet_env: dict[str, str], arrows: bool, no: bytes
+) -> None:
+    args = ["advise", *DATED_PENDING]
+    child = spawn(command, args, quiet_env, rows=300) if arrows else plain(command, args, quiet_env)
+    reply(child, COUPON_Q, b"\r" if arrows else b"1\r", arrows=arrows)
+    reply(child, REMEMBER_OFFER, no, arrows=arrows)
+    code, _ = finish(child)
+    output = text_of(child)
+    assert code == 0
+    assert ORDER_Q not in output[output.rindex(REMEMBER_OFFER) :], "no order number is asked"
+    assert "Remembered" not in output
+    assert not notebook_files(quiet_env), "no notebook file is created"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [*PENDING_PATH, "--cancel-request", "pending", "--coupon", "none"],  # could use ship-by, requested-at
+        [*DAMAGED_PATH, "--seller-reply", "not-contacted", "--protection", "plenty-left"],  # protection-ends
+        [
+            *PENDING_PATH,
+            "--cancel-request",
+            "approved",
+            "--coupon",
+            "none",
+            "--order",
+            "12345",
+        ],  # cancelled-at
+    ],
+    ids=["pending", "protection", "approved-with-order"],
+)
+@pytest.mark.parametrize("arrows", [False, True], ids=["plain", "arrows"])
+def test_flags_that_answer_everything_ask_and_offer_nothing(
+    command: str, quiet_env: dict[str, str], args: list[str], arrows: bool
+) -> None:
+    child = (
+        spawn(command, ["advise", *args], quiet_env)
+        if arrows
+        else plain(command, ["advise", *args], quiet_env)
+    )
+    code, _ = finish(child)  # no key is ever sent: a prompt would wait until the timeout
+    output = text_of(child)
+    assert code == 0
+    assert "Sources:" in output
+    for asked in ("Ctrl-C quit", "Answer 1-", "Date", "(y/N)", "When ", ORDER_Q, REPLAY_HEAD):
+        assert asked not in output, f"{asked!r} shown though the flags answered everything"
+    assert not notebook_files(quiet_env)
