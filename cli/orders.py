@@ -57,7 +57,6 @@ def orders(
         return
     rules, now, seen = looks(show_all)
     if as_json:
-
         rows = [_json_row(rules, item) for item in seen]
         terminal.write_out(terminal.json_text({"orders": rows}) + "\n", raw=True)
         return
@@ -280,7 +279,6 @@ def export(
     if file_format not in ("json", "ics"):
         raise UsageError(_("unknown format {format}: use json or ics").format(format=repr(file_format)))
     if file_format == "json":
-
         with open_notebook() as notebook:
             data = notebook.export()
         terminal.write_out(terminal.json_text(data) + "\n", raw=True)

@@ -69,10 +69,10 @@ def test_ordinary_text_is_returned_as_the_same_object(text: str) -> None:
     assert visible(text, newlines=False) is text
 
 
-def test_newline_is_kept_unless_asked_and_tab_always() -> None:
+def test_newline_and_tab_are_kept_unless_the_text_is_meant_for_one_line() -> None:
     text = "one\n\ttwo\n"
     assert visible(text) is text
-    assert visible(text, newlines=False) == "one\\x0a\ttwo\\x0a"
+    assert visible(text, newlines=False) == "one\\x0a\\x09two\\x0a"  # a label: one line, columns kept
     assert visible("a\r\nb") == "a\\x0d\nb"
 
 
