@@ -4,9 +4,11 @@
 
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.models import OptionInfo
 
 from . import terminal
 from .errors import AppError, UsageError
@@ -31,16 +33,16 @@ FACT_PANEL = _("Facts (answers to the questions)")
 DATE_PANEL = _("Dates (WHEN: 2026-11-20, 2026-11-20T10:00, yesterday, '4 days ago', -3d)")
 
 
-def _complete(values: tuple[str, ...]) -> Any:
+def _complete(values: tuple[str, ...]) -> Callable[[str], list[str]]:
     def complete(incomplete: str) -> list[str]:
         return [value for value in values if value.startswith(incomplete.lower())]
 
     return complete
 
 
-def fact(name: str) -> Any:
+def fact(name: str) -> OptionInfo:
     """The option of a fact of the contract: flag, values and help from the one table (facts.py)."""
-    return typer.Option(
+    option: OptionInfo = typer.Option(
         f"--{name}",
         metavar="|".join(FACTS[name].values),
         help=FACTS[name].help,
@@ -48,11 +50,15 @@ def fact(name: str) -> Any:
         show_default=False,
         rich_help_panel=FACT_PANEL,
     )
+    return option
 
 
-def date(name: str) -> Any:
+def date(name: str) -> OptionInfo:
     """The option of a `WHEN` date of the contract."""
-    return typer.Option(f"--{name}", metavar="WHEN", help=DATES[name].help, rich_help_panel=DATE_PANEL)
+    option: OptionInfo = typer.Option(
+        f"--{name}", metavar="WHEN", help=DATES[name].help, rich_help_panel=DATE_PANEL
+    )
+    return option
 
 
 def takes_facts(func: Any) -> Any:

@@ -31,6 +31,8 @@ class Problem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # about the file as a whole (missing, a folder): no made-up position
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 

@@ -246,9 +246,9 @@ def read_file(path: str) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
-        raise RuleFileError([Problem(path, 1, 1, "this is a folder, not a rule file")]) from None
+        raise RuleFileError([Problem(path, 0, 0, "this is a folder, not a rule file")]) from None
     except FileNotFoundError:
-        raise RuleFileError([Problem(path, 1, 1, "no such file")]) from None
+        raise RuleFileError([Problem(path, 0, 0, "no such file: check the path")]) from None
     except OSError as error:
-        raise RuleFileError([Problem(path, 1, 1, f"cannot read it: {error.strerror or error}")]) from None
+        raise RuleFileError([Problem(path, 0, 0, f"cannot read it: {error.strerror or error}")]) from None
     return data

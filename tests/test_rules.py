@@ -275,3 +275,13 @@ def test_each_action_and_message_kind_is_named_in_at_most_one_module(rules: Rule
         if name in values
     }
     assert {name: modules for name, modules in where.items() if len(modules) > 1} == {}
+
+
+def test_every_step_of_the_builtin_tree_branches(rules: RuleSet) -> None:
+    """A question is asked where its answer changes the way; a fact only a note needs is asked by the note."""
+    from ali_cancel.model import Ask
+
+    still = [
+        step.id for step in rules.steps if isinstance(step, Ask) and len({t for _, t in step.answers}) == 1
+    ]
+    assert still == []
