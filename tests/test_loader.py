@@ -268,3 +268,75 @@ def test_an_unknown_message_kind_and_a_message_on_the_wrong_action_are_reported(
 def test_a_raw_control_character_is_reported_at_its_line() -> None:
     found = problems(SMALL.replace('"Wait a bit."', '"Wait\x1b[31m a bit."'))
     assert any(p.startswith("bad.yaml:20:") for p in found), found
+
+
+HOSTILE_EVERYWHERE = """\
+title: "Title \\e]0;PWNED\\a"
+start: "first"
+actions:
+  wait: "Wait \\e[2J"
+deadlines:
+  due:
+    label: "Due \\e]52;c;aGk=\\a"
+    from: "requested-at"
+    hours: 48
+questions:
+  colour:
+    text: "Colour \\e[8m?"
+    help: "Help \\u202e reversed"
+    choices:
+      red: "Red \\x9b31m"
+      blue: "Blue"
+notes:
+  calm:
+    text: "Note \\e[1A"
+messages:
+  nudge:
+    about: "About \\e[?25l"
+    parts:
+      - "Draft \\e]8;;http://x\\e\\\\"
+tree:
+  first:
+    ask: "colour"
+    answers:
+      red: "stop"
+      blue: "other"
+outcomes:
+  stop:
+    action: "contact-seller"
+    message: "nudge"
+    title: "Outcome \\e[31m"
+    steps: ["Step \\e[H"]
+    notes: ["calm", "Inline \\a note"]
+    alternatives:
+      - action: "wait"
+        why: "Why \\e[K"
+    sources: ["Source \\e[0m"]
+  other:
+    action: "wait"
+    title: "Fine"
+    steps: ["Fine."]
+    sources: ["Fine"]
+"""
+
+
+def test_an_escape_sequence_in_any_kind_of_text_is_refused_where_it_stands() -> None:
+    found = problems(HOSTILE_EVERYWHERE)
+    lines = {int(p.split(":")[1]) for p in found if "control character" in p}
+    # title, action title, deadline label, question, help, label, note, about, draft, outcome title,
+    # step, inline note, why, source: each reported at its own line
+    assert lines == {1, 4, 7, 12, 13, 15, 19, 22, 24, 35, 36, 37, 40, 41}, found
+
+
+def test_rules_validate_on_an_escape_in_an_action_title_exits_3_naming_the_place(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "hostile.yaml"
+    path.write_text(HOSTILE_EVERYWHERE, encoding="utf-8")
+    command = Path(sys.executable).with_name("ali-cancel")
+    result = subprocess.run([str(command), "rules", "validate", str(path)], capture_output=True, check=False)
+    assert result.returncode == 3
+    named = f"{path}:4:9: the title of action 'wait' holds the control character U+001B"
+    assert named.encode() in result.stderr
+    assert b"\x1b" not in result.stdout + result.stderr
