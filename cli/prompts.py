@@ -44,13 +44,21 @@ def not_digits() -> str:
     return _("Digits only, as on the order page.")
 
 
+def _bare(word: str) -> str:
+    """A typed word compared without case or accents: "Sí", "si" and "SI" are one answer."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _words(english: str, translated: str) -> set[str]:
     """A word a buyer may type: English or the chosen language's, whole or by its first letter."""
-    return {form.casefold() for word in (english, translated) for form in (word, word[:1]) if form}
+    return {_bare(form) for word in (english, translated) for form in (word, word[:1]) if form}
 
 
 def _means_back(answer: str) -> bool:
-    return answer.casefold() in _words("back", _("back"))
+    return _bare(answer) in _words("back", _("back"))
 
 
 def make_asker(*, plain: bool, output_stream: TextIO, input_stream: TextIO | None = None) -> Asker:
@@ -362,9 +370,9 @@ class PlainAsker:
     def confirm(self, text: str) -> bool:
         while True:
             answer = self._read(_("{question} (y/N):").format(question=text)).strip().casefold()
-            if not answer or answer in _words("no", _("no")):
+            if not answer or _bare(answer) in _words("no", _("no")):
                 return False
-            if answer in _words("yes", _("yes")):
+            if _bare(answer) in _words("yes", _("yes")):
                 return True
             self._say(_("Type y for yes, or n (or just Enter) for no."))
 
