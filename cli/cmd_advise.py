@@ -275,9 +275,12 @@ def _after_session(rule_set: "RuleSet", decision: "Decision", request: Request, 
     from .flags import one_shot
 
     command = one_shot(request.answers, request.dates, request.order, request.rules_path)
-    terminal.write_err(
-        "", _("The same advice without questions (to run again, or to make an alias):"), f"  {command}"
+    from .wrapping import usable, wrap
+
+    explained = wrap(
+        _("The same advice without questions (to run again, or to make an alias):"), usable(terminal.width())
     )
+    terminal.write_err("", *explained, f"  {command}")  # the command whole: it is for copying
     stream = prompt_stream(False, False)
     if stream is None:
         return

@@ -181,8 +181,9 @@ class ArrowAsker:
     def confirm(self, text: str) -> bool:
         import questionary
 
+        title = self._title(f"{text} {_('(y/N)')}", self._width())  # wrapped at words, as every prompt
         question = questionary.confirm(
-            text, default=False, qmark="?", auto_enter=True, instruction=_("(y/N)"), **self._where()
+            title, default=False, qmark="?", auto_enter=True, instruction="", **self._where()
         )
         return bool(self._run(question, self._keys(False, lambda: True)))
 
@@ -192,7 +193,8 @@ class ArrowAsker:
         def validate(answer: str) -> bool | str:
             return not answer.strip() or bool(ORDER_NUMBER.match(answer.strip())) or not_digits()
 
-        question = questionary.text(text, validate=validate, qmark="?", **self._where())
+        title = self._title(text, self._width())
+        question = questionary.text(title, validate=validate, qmark="?", **self._where())
         answer = str(self._run(question, self._keys(False, lambda: True)) or "").strip()
         return answer or None
 
