@@ -189,7 +189,7 @@ def run_advice(request: Request, *, remember: bool, plain: bool, as_json: bool, 
         _remember(request)
     print_advice(rule_set, decision, request, as_json=as_json, interactive=interactive)
     if interactive:
-        _after_session(rule_set, decision, request, plain)
+        _after_session(rule_set, decision, request, plain, remembered=remember)
 
 
 def _fill_from_notebook(request: Request) -> bool:
@@ -270,7 +270,9 @@ def print_advice(
 PLACEHOLDER = "(your order number)"
 
 
-def _after_session(rule_set: "RuleSet", decision: "Decision", request: Request, plain: bool) -> None:
+def _after_session(
+    rule_set: "RuleSet", decision: "Decision", request: Request, plain: bool, *, remembered: bool
+) -> None:
     """After an interview: the one-shot command on stderr, then the offers (message, notebook)."""
     from .flags import one_shot
 
@@ -298,8 +300,10 @@ def _after_session(rule_set: "RuleSet", decision: "Decision", request: Request, 
             number = asker.order_number(_("Order number for the message (Enter to leave a placeholder):"))
             request.order = number or request.order
             _print_message(rule_set.message(advice.outcome.message), decision.answers, number or PLACEHOLDER)
-        if _worth_following(decision) and asker.confirm(
-            _("Remember this order in the notebook, to follow it?")
+        if (
+            not remembered
+            and _worth_following(decision)
+            and asker.confirm(_("Remember this order in the notebook, to follow it?"))
         ):
             request.order = request.order or asker.order_number(
                 _("Order number (digits, as on the order page):")
