@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .deadlines import Due, Moment, compute
 from .engine import Advice, Needed, walk
 from .errors import UsageError
-from .facts import DATES, FACTS, IMPLYING, SETTLED, conflicts
+from .facts import DATES, IMPLYING, SETTLED, Settle, conflicts
 from .i18n import _
 from .model import RuleSet
 
@@ -39,9 +39,9 @@ def decide(
     due = compute(rules.deadlines, moments, now) if moments else []
     notes: list[str] = []
     overruled: list[str] = []
-    for fact, _settled in SETTLED if due else ():
+    for fact, settle in SETTLED if due else ():
         if rules.has_question(fact):
-            note = _settle(rules, fact, decided, due)
+            note = _settle(rules, fact, settle, decided, due)
             if note:
                 notes.append(note)
                 overruled.append(fact)
@@ -95,11 +95,10 @@ def _check_dates(dates: Mapping[str, Moment], now: datetime) -> None:
             )
 
 
-def _settle(rules: RuleSet, fact: str, answers: dict[str, str], due: list[Due]) -> str | None:
+def _settle(rules: RuleSet, fact: str, spec: Settle, answers: dict[str, str], due: list[Due]) -> str | None:
     """Let the fact's date decide it; the note that says so when it overrules a flag, else None."""
-    spec = FACTS[fact].settle
-    deadline = next((d for d in due if spec is not None and d.id == spec.by), None)
-    if spec is None or deadline is None:
+    deadline = next((d for d in due if d.id == spec.by), None)
+    if deadline is None:
         return None
     derived = spec.after if deadline.passed else spec.before
     given = answers.get(fact)

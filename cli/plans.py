@@ -40,13 +40,9 @@ class Plans:
     """The plans of one notebook: read once, looked up by order number, written back if changed."""
 
     def __init__(self, notebook_path: str) -> None:
-        import os
+        from .rulestore import builtin_path, cache_file, code_version, read_cache
 
-        from .rulestore import builtin_path, cache_dir, code_version, read_cache
-
-        directory = cache_dir()
-        name = f"plans-{zlib.crc32(os.path.abspath(notebook_path).encode('utf-8', 'surrogateescape')):08x}"
-        self.path = os.path.join(directory, f"{name}.marshal") if directory else None
+        self.path = cache_file("plans", notebook_path)
         try:
             with open(builtin_path(), "rb") as handle:
                 rules = zlib.crc32(handle.read())

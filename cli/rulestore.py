@@ -67,8 +67,8 @@ def code_version(
     return ";".join(parts)
 
 
-def _cache_name(source: str) -> str:
-    """A file name for the entry of `source`: a CRC-32 of its absolute path.
+def cache_file(kind: str, source: str) -> str | None:
+    """The cache file of `kind` for the file at `source` (None: no cache), named by a CRC-32 of its path.
 
     Not hashlib: it loads OpenSSL, 3 ms and 3.6 MiB on every one-shot run (tests/bench/startup.py
     shows the peak memory). A clash of two paths costs only a cache miss: an entry is used only
@@ -77,7 +77,11 @@ def _cache_name(source: str) -> str:
     import os
     import zlib
 
-    return f"rules-{zlib.crc32(os.path.abspath(source).encode('utf-8', 'surrogateescape')):08x}.marshal"
+    directory = cache_dir()
+    if not directory:
+        return None
+    key = zlib.crc32(os.path.abspath(source).encode("utf-8", "surrogateescape"))
+    return os.path.join(directory, f"{kind}-{key:08x}.marshal")
 
 
 def load_rules(path: str | None) -> RuleSet:
@@ -95,15 +99,13 @@ def _load_compiled(path: str | None) -> RuleSet:
     it is never stale. The cache is never fatal: unreadable, corrupt or unwritable, the YAML is
     parsed and used.
     """
-    import os
 
     from .model import from_plain, to_plain
 
     source = path or builtin_path()
     data = read_file(source)
     version = code_version()
-    directory = cache_dir()
-    cached = os.path.join(directory, _cache_name(source)) if directory else None
+    cached = cache_file("rules", source)
     stored = read_cache(cached) if cached else None
     if (
         stored
