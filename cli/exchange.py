@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from .errors import NotebookError, UsageError
+from .facts import ORDER_NUMBER
 from .i18n import _
 
 FILE_NAME = "notebook.sqlite3"
@@ -18,7 +19,6 @@ T_EXAMPLE = "2026-11-20T10:00:00+00:00"
 EXPORT_VERSION = 1
 LABEL = "label"
 
-_NUMBER = re.compile(r"[0-9]{1,30}\Z")
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 # What dates are stored as: an absolute ISO 8601 date, or date and time with an optional offset
 # (never a relative "yesterday", which would move with the clock once imported).
@@ -384,7 +384,7 @@ def _imported(check: _Check, item: object, index: int, seen: dict[str, int]) -> 
     place = f"orders[{index}]"
     order = check.keys(item, place, _ORDER_KEYS)
     number = order["number"]
-    if not isinstance(number, str) or not _NUMBER.match(number):
+    if not isinstance(number, str) or not ORDER_NUMBER.match(number):
         raise check.wrong(f"{place}.number", f"must be digits only (1 to 30), not {check.shown(number)}")
     if number in seen:
         raise check.wrong(f"{place}.number", f"{number} is there twice (also orders[{seen[number]}])")

@@ -6,10 +6,14 @@ the same id and values (a test holds the two together). Dates are the `WHEN` opt
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from .i18n import _
+
+#: An order number as AliExpress shows it: digits only, 1 to 30 of them (`--order NUMBER`).
+ORDER_NUMBER = re.compile(r"[0-9]{1,30}\Z")
 
 
 class Settle(NamedTuple):

@@ -5,14 +5,13 @@ The command layer's own logic: no Typer here, so that the tests can call it dire
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .facts import DATES, FACTS
+from .facts import DATES, FACTS, ORDER_NUMBER
 from .i18n import _
 from .model import RuleSet
 
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
     from .engine import Needed
 
 PROG = "ali-cancel"
-ORDER_NUMBER = re.compile(r"[0-9]{1,30}\Z")
 
 
 def param(name: str) -> str:
@@ -98,30 +96,23 @@ def check_order(order: str | None) -> str | None:
 def now_from(text: str | None) -> datetime:
     """--now as an aware moment (a relative one counts from the real clock); default: the real now."""
     real = datetime.now(timezone.utc).replace(microsecond=0)
-    if text is None:
-        return real
-    from .deadlines import parse_when
-
-    try:
-        return parse_when(text, real).aware()
-    except ValueError as error:
-        raise UsageError(f"--now: {error}") from None
+    return real if text is None else _read("now", text, real).aware()
 
 
 def dates_from(params: Mapping[str, object], now: datetime) -> dict[str, Moment]:
     """The dates given as flags, read against `now`."""
     texts = {name: str(params[param(name)]) for name in DATES if params.get(param(name)) is not None}
-    if not texts:
-        return {}
+    return {name: _read(name, text, now) for name, text in texts.items()}
+
+
+def _read(name: str, text: str, now: datetime) -> Moment:
+    """The `WHEN` of option --name, or exit 2 saying what is wrong with it."""
     from .deadlines import parse_when
 
-    moments = {}
-    for name, text in texts.items():
-        try:
-            moments[name] = parse_when(text, now)
-        except ValueError as error:
-            raise UsageError(f"--{name}: {error}") from None
-    return moments
+    try:
+        return parse_when(text, now)
+    except ValueError as error:
+        raise UsageError(f"--{name}: {error}") from None
 
 
 def missing(rules: RuleSet, needed: Needed, given: Mapping[str, str]) -> UsageError:

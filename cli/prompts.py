@@ -7,12 +7,12 @@ is really shown. The plain prompts write nothing but text: no escape sequence, n
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from .facts import ORDER_NUMBER
 from .i18n import _
 from .interview import BACK, Asker, DatePrompt
 from .model import Question
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from prompt_toolkit.output import Output
 
 __all__ = ["BACK", "ORDER_NUMBER", "ArrowAsker", "Lines", "PlainAsker", "make_asker", "wants_plain", "wrap"]
-
-ORDER_NUMBER = re.compile(r"[0-9]{1,30}\Z")
 
 
 def wants_plain(flag: bool, environ: Mapping[str, str]) -> bool:
