@@ -23,7 +23,6 @@ from .tracking import Look, Mark, look, looks, open_notebook, stored_dates, utc_
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from .model import RuleSet
     from .notebook import Notebook, Order
 
 orders_app = group(
@@ -55,9 +54,9 @@ def orders(
     """List the open orders: number, label, advised action, next deadline and how far off it is."""
     if ctx.invoked_subcommand is not None:
         return
-    rules, now, seen = looks(show_all)
+    now, seen = looks(show_all)[1:]
     if as_json:
-        rows = [_json_row(rules, item) for item in seen]
+        rows = [_json_row(item) for item in seen]
         terminal.write_out(terminal.json_text({"orders": rows}) + "\n", raw=True)
         return
     if not seen:
@@ -74,13 +73,13 @@ def orders(
     terminal.write_out(_table(table))
 
 
-def _json_row(rules: "RuleSet", item: Look) -> dict[str, Any]:
-    action = item.action or None
+def _json_row(item: Look) -> dict[str, Any]:
+    """An order as `orders --json` shows it (the contract's shape)."""
     upcoming = item.next
     return {
         "number": item.order.number,
         "label": item.order.label,
-        "action": action,
+        "action": item.action or None,
         "next": None
         if upcoming is None
         else {"id": upcoming.id, "at": upcoming.at.isoformat(), "passed": upcoming.passed},
@@ -111,20 +110,18 @@ def due() -> None:
     now, seen = looks(False)[1:]
     lines = []
     for item in seen:
-        action, title = item.action, item.summary
         near = [
             d
             for d in item.marks
             if now - timedelta(days=DUE_BEHIND_DAYS) <= d.at <= now + timedelta(hours=DUE_AHEAD_HOURS)
         ]
-        if action == WAIT and not near:
+        if item.action == WAIT and not near:
             continue
-        why = _when(near[0], now) if near else title
         label = f" ({terminal.visible(item.order.label, newlines=False)})" if item.order.label else ""
         line = _("order {number}{label}: {action}").format(
-            number=item.order.number, label=label, action=title
+            number=item.order.number, label=label, action=item.summary
         )
-        lines.append(f"{PROG}: {line}; {why}" if near else f"{PROG}: {line}")
+        lines.append(f"{PROG}: {line}; {_when(near[0], now)}" if near else f"{PROG}: {line}")
     if lines:
         terminal.write_out(
             "\n".join(lines)
