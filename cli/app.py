@@ -196,14 +196,19 @@ def _root(
             "--version", help=_("Print the version and exit."), callback=_show_version, is_eager=True
         ),
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option("--plain", help=_("Numbered plain-text prompts instead of arrow-key menus.")),
+    ] = False,
 ) -> None:
     """Advice for getting out of an AliExpress order, or getting your money back.
 
     Run without a command to start the interactive advisor (the same as 'ali-cancel advise').
     """
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is None:  # `ali-cancel` and `ali-cancel --plain` start the advisor
         command = ctx.command.get_command(ctx, "advise")  # type: ignore[attr-defined]
-        ctx.invoke(command)
+        with command.make_context("advise", ["--plain"] if plain else [], parent=ctx) as advising:
+            command.invoke(advising)
 
 
 def main() -> None:

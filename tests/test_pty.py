@@ -310,13 +310,15 @@ def test_plain_asks_again_after_a_wrong_answer(command: str, quiet_env: dict[str
 
 
 @pytest.mark.parametrize(("key", "name"), [(CTRL_C, "ctrl-c"), (CTRL_D, "ctrl-d")])
-@pytest.mark.parametrize("how", ["flag", "env"])
+@pytest.mark.parametrize("how", ["flag", "env", "bare"])
 def test_ctrl_c_and_ctrl_d_at_a_plain_prompt_exit_130(
     command: str, quiet_env: dict[str, str], key: bytes, name: str, how: str
 ) -> None:
     args, env = ["advise", "--payment", "paid"], dict(quiet_env)
     if how == "flag":
         args.append("--plain")
+    elif how == "bare":  # `ali-cancel --plain`, no command: the advisor, plain
+        args = ["--plain"]
     else:
         env["ALI_CANCEL_PLAIN"] = "1"
     child = spawn(command, args, env)
