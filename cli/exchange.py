@@ -168,22 +168,6 @@ def busy_timeout() -> float:
     return value if 0 <= value < 86400 else DEFAULT_BUSY_TIMEOUT
 
 
-def create(path: str, fail: Failure) -> None:
-    """Make the folder (0700) and an empty file (0600) unless they exist; a user's own file keeps
-    its mode. The file exists before SQLite touches it, so SQLite never creates it with 0644."""
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        if os.path.isdir(folder):
-            return  # the file is there already (perhaps made a moment ago by another ali-cancel)
-        raise fail.not_writable("a part of its folder path is a file, not a folder") from None
-    except OSError as error:
-        raise fail.from_os(error) from None
-    os.close(descriptor)
-
-
 # stored
 
 

@@ -5,7 +5,6 @@ The command layer's own logic: no Typer here, so that the tests can call it dire
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -117,6 +116,7 @@ def _read(name: str, text: str, now: datetime) -> Moment:
 
 def missing(rules: RuleSet, needed: Needed, given: Mapping[str, str]) -> UsageError:
     """Exit 2 naming every flag still needed, with a command line to copy."""
+    import shlex
 
     def choices(fact: str) -> str:
         return "|".join(rules.question(fact).values())
@@ -138,6 +138,8 @@ def one_shot(
     answers: Mapping[str, str], dates: Mapping[str, Moment], order: str | None, rules_path: str | None
 ) -> str:
     """The command that gives the same advice without questions: every answer and date as a flag."""
+    import shlex
+
     words = [PROG, "advise"]
     words += [word for fact, value in answers.items() for word in flag(fact, value)]
     words += [word for name in DATES if name in dates for word in (f"--{name}", dates[name].iso())]

@@ -17,7 +17,6 @@ from .exchange import (
     State,
     busy_timeout,
     check_names,
-    create,
     dump_changes,
     dump_state,
     exported,
@@ -27,6 +26,7 @@ from .exchange import (
     read_state,
     validated,
 )
+from .notebookfile import check_header, create
 
 # what other modules import from here, some of it from exchange.py
 __all__ = ["FILE_NAME", "SCHEMA_VERSION", "Change", "Notebook", "Order", "busy_timeout", "notebook_path"]
@@ -57,31 +57,6 @@ _MIGRATIONS: dict[int, list[str]] = {
     ],
 }
 SCHEMA_VERSION = max(_MIGRATIONS)
-
-_HEADER = b"SQLite format 3\x00"
-
-
-def _check_header(path: str, fail: Failure) -> None:
-    """Refuse a file that is not an SQLite database, or has a newer schema, before SQLite opens it.
-
-    An empty file is an empty database (SQLite's view too): the one we just created, or one another
-    ali-cancel created a moment ago and has not written yet.
-    """
-    try:
-        with open(path, "rb") as file:
-            header = file.read(100)
-    except IsADirectoryError:
-        raise fail.damaged("it is a folder, not a file") from None
-    except OSError as error:
-        raise fail.from_os(error) from None
-    if not header:
-        return
-    if len(header) < 100 or not header.startswith(_HEADER):
-        raise fail.damaged("file is not a database")
-    # The header's copy of PRAGMA user_version (offset 60): a newer file is refused before SQLite
-    # can so much as take a lock on it. Checked again through SQLite (the WAL may hold a newer one).
-    if int.from_bytes(header[60:64], "big") > SCHEMA_VERSION:
-        raise fail.newer()
 
 
 def _connect(path: str, timeout: float, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
@@ -166,10 +141,10 @@ class Notebook:
         timeout = busy_timeout()
         fail = Failure(path, timeout, write)
         if write:
-            create(path, fail)
+            _create_whole(path, timeout, fail)
         elif not os.path.lexists(path):
             return cls(path, None, write=False, timeout=timeout)
-        _check_header(path, fail)
+        check_header(path, fail, SCHEMA_VERSION)
         probe, version = _reader(path, timeout, fail, whole=write)
         if not write:
             if version == 0:  # created a moment ago by a writer that has not made the tables yet
@@ -390,6 +365,38 @@ class Notebook:
             "SELECT order_id, at, changes FROM changes WHERE order_id = ? ORDER BY id", (row[0],)
         ).fetchall()
         return read_orders([row], changes, self._fail)[0]
+
+
+def _create_whole(path: str, timeout: float, fail: Failure) -> None:
+    """A new notebook appears whole: made under a name of its own beside it, then linked into place.
+
+    Two first writes at once would otherwise race: one could read the file while the other is still
+    writing its header, and take a notebook being born for a damaged one.
+    """
+    if os.path.lexists(path):
+        return
+    temporary = f"{path}.{os.getpid()}.new"
+    create(temporary, fail)  # the folder (0700) and the file (0600)
+    try:
+        try:
+            db = _connect(temporary, timeout, read_only=False)
+        except sqlite3.Error as error:
+            raise fail.from_sqlite(error) from None
+        try:
+            _prepare(db, fail)
+        finally:
+            db.close()
+        try:
+            os.link(temporary, path)  # fails if another ali-cancel was first: theirs is used
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not os.path.lexists(path):
+                os.replace(temporary, path)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            with suppress(OSError):
+                os.unlink(temporary + suffix)
 
 
 def _prepare(db: sqlite3.Connection, fail: Failure) -> None:
